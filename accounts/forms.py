@@ -1,0 +1,54 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, Role
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter a name."))
+        return name
+
+
+class MemberAddForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^1[3-9]\d{9}$",
+        required=False,
+        error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=True),
+        help_text=_("At least 10 characters; tell it to the user in person."),
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, with Chinese messages that do not reveal whether the username exists."""
+
+    error_messages = {
+        "invalid_login": _("Wrong username or password. Note that both are case-sensitive."),
+        "inactive": _("This account has been disabled."),
+    }

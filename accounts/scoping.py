@@ -1,0 +1,56 @@
+"""The one place that says what a user may see.
+
+Every queryset's ``visible_to(user)`` builds its filter here, so a rule changes in one place.
+A superuser sees everything (and works in the Django admin); office staff see the subtree of each
+organization where they hold the staff role, never a sibling's (DOMAIN.md "Who uses it").
+Functions take lookup paths as strings so this module imports no other app.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+NOTHING = Q(pk__in=[])
+
+
+def memberships(user) -> list:
+    """Return the user's memberships with their organizations, cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("organization"))
+        user._memberships_cache = cached
+    return cached
+
+
+def roles(user) -> set[str]:
+    """Return the role codes the user holds anywhere."""
+    return {m.role for m in memberships(user)}
+
+
+def organizations_for_role(user, role: str) -> list:
+    """Return the organizations where the user holds ``role``."""
+    return [m.organization for m in memberships(user) if m.role == role]
+
+
+def staff_paths(user) -> list[str]:
+    """Return the tree paths of the organizations where the user is staff, outermost only."""
+    paths = sorted(o.path for o in organizations_for_role(user, "staff"))
+    # A path inside another one adds nothing to a prefix filter.
+    return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+
+
+def sees_everything(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def organization_q(user, path_field: str) -> Q:
+    """Filter on an organization path field: staff see their subtrees."""
+    if sees_everything(user):
+        return Q()
+    paths = staff_paths(user)
+    if not paths:
+        return NOTHING
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))

@@ -1,0 +1,26 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OWN_APPS = {"accounts", "talents", "liaison"}
+
+
+def test_every_model_is_in_the_admin():
+    missing = [
+        m._meta.label
+        for m in apps.get_models()
+        if m._meta.app_label in OWN_APPS and not m._meta.auto_created and m not in admin.site._registry
+    ]
+    assert missing == []
+
+
+def test_superuser_opens_every_changelist(client, django_user_model, township_a, staff_a):
+    root = django_user_model.objects.create_superuser("root", password="Correct-horse-42")
+    client.force_login(root)
+    for model in admin.site._registry:
+        if model._meta.app_label in OWN_APPS:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            assert client.get(url).status_code == 200, url
