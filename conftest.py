@@ -5,7 +5,8 @@ Personas (CONVENTIONS.md): the demo county has townships A (青山镇) and B (�
 - staff_a: staff of township A, sees A's subtree only.
 - staff_b: staff of sibling township B: must get 404 for anything of A.
 - leader_a: leader in township A.
-- liaison_a: liaison officer of a village in township A.
+- liaison_a: liaison officer of work_unit_a, in a village of township A.
+- talent_a (张三, work_unit_a) is paired with leader_a in term_a; talent_b works in township B.
 """
 
 import os
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from liaison.tests.factories import LeaderFactory, PairingFactory, TermFactory
+from talents.tests.factories import TalentFactory, WorkUnitFactory
 
 ROOT = Path(__file__).resolve().parent
 PASSWORD = "Correct-horse-42"
@@ -74,6 +77,43 @@ def leader_a(township_a):
 @pytest.fixture
 def liaison_a(village_a):
     return _member(village_a, "liaison", "liaison_a", "郑小红")
+
+
+@pytest.fixture
+def work_unit_a(village_a, liaison_a):
+    unit = WorkUnitFactory(name="青山农业合作社", organization=village_a)
+    unit.liaison_officers.add(liaison_a)
+    return unit
+
+
+@pytest.fixture
+def work_unit_b(township_b):
+    return WorkUnitFactory(name="绿水中学", organization=township_b)
+
+
+@pytest.fixture
+def talent_a(work_unit_a):
+    return TalentFactory(name="张三", work_unit=work_unit_a, phone="13812345678", id_number="510104197805121233")
+
+
+@pytest.fixture
+def talent_b(work_unit_b):
+    return TalentFactory(name="李四", work_unit=work_unit_b, phone="13987654321")
+
+
+@pytest.fixture
+def term_a(township_a):
+    return TermFactory(organization=township_a, name="2025—2026")
+
+
+@pytest.fixture
+def leader_a_record(leader_a, township_a):
+    return LeaderFactory(user=leader_a, organization=township_a, post="党委书记")
+
+
+@pytest.fixture
+def pairing_a(term_a, leader_a_record, talent_a):
+    return PairingFactory(term=term_a, leader=leader_a_record, talent=talent_a)
 
 
 @pytest.fixture

@@ -54,3 +54,42 @@ def organization_q(user, path_field: str) -> Q:
     if not paths:
         return NOTHING
     return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
+
+
+def _model(label: str):
+    # Looked up by name: this module is imported by the models of the other apps.
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def work_unit_q(user, prefix: str = "") -> Q:
+    """Filter work units: staff see their subtrees' units, a liaison officer the units they serve."""
+    if sees_everything(user):
+        return Q()
+    q = organization_q(user, f"{prefix}organization__path")
+    if "liaison" in roles(user):
+        q |= Q(**{f"{prefix}pk__in": _units(user)})
+    return q
+
+
+def _units(user):
+    return _model("talents.WorkUnit").objects.filter(liaison_officers=user.pk).values("pk")
+
+
+def talent_q(user, prefix: str = "") -> Q:
+    """Filter talents (or rows of a talent, with ``prefix="talent__"``).
+
+    Staff: talents of their subtrees. Leader: talents they are or were paired with, so a leader
+    keeps reading what they logged after a handover. Liaison officer: talents of their work units.
+    """
+    if sees_everything(user):
+        return Q()
+    q = organization_q(user, f"{prefix}organization__path")
+    user_roles = roles(user)
+    if "leader" in user_roles:
+        paired = _model("liaison.Pairing").objects.filter(leader__user=user.pk).values("talent_id")
+        q |= Q(**{f"{prefix}pk__in": paired})
+    if "liaison" in user_roles:
+        q |= Q(**{f"{prefix}work_unit__in": _units(user)})
+    return q

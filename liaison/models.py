@@ -1,0 +1,243 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import Organization
+from talents.models import ImportBatch, Talent
+
+
+class LeaderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Leaders of the user's organization subtree; a leader sees their own record."""
+        return self.filter(scoping.organization_q(user, "organization__path") | models.Q(user_id=user.pk))
+
+
+class Leader(models.Model):
+    """A member of a leadership team who is paired with talents (联系领导 / 班子成员)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="leader", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="leaders", verbose_name=_("organization")
+    )
+    post = models.CharField(_("post"), max_length=100)
+    portfolio = models.CharField(_("portfolio"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("in post"), default=True)
+
+    objects = LeaderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+        ordering = ["organization__path", "pk"]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class TermQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Terms of organizations in the user's subtree."""
+        return self.filter(scoping.organization_q(user, "organization__path"))
+
+    def current(self, today: datetime.date):
+        """Terms running on ``today``."""
+        return self.filter(start__lte=today, end__gte=today)
+
+
+class Term(models.Model):
+    """A liaison term (联系周期), two years by default (rule 8); its limits are settings, not constants."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="terms", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    max_talents_per_leader = models.PositiveSmallIntegerField(
+        _("most talents per leader"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    min_contacts_per_year = models.PositiveSmallIntegerField(_("minimum contacts per pairing per year"), default=1)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="term_unique_name_per_org"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="term_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PairingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Pairings of talents the user may see; a leader sees their own, ended ones included."""
+        if scoping.sees_everything(user):
+            return self
+        q = scoping.organization_q(user, "term__organization__path")
+        if "leader" in scoping.roles(user):
+            q |= models.Q(leader__user_id=user.pk)
+        if "liaison" in scoping.roles(user):
+            q |= scoping.talent_q(user, "talent__")
+        return self.filter(q)
+
+    def active(self):
+        return self.filter(end__isnull=True)
+
+
+class Pairing(models.Model):
+    """A leader paired with a talent within a term (结对联系); ended pairings stay as history."""
+
+    class EndReason(models.TextChoices):
+        POST_CHANGE = "post_change", _("Leader's post changed")
+        TALENT_LEFT = "talent_left", _("Talent left")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        HANDOVER = "handover", _("Handed over to a successor")
+        TERM_END = "term_end", _("Term ended")
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("term"))
+    leader = models.ForeignKey(Leader, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("leader"))
+    talent = models.ForeignKey(Talent, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("talent"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=20, choices=EndReason.choices, blank=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("previous pairing")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        ordering = ["-start", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "leader", "talent"],
+                condition=models.Q(end__isnull=True),
+                name="pairing_one_active_per_leader_talent_term",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["leader", "end"], name="pairing_leader_end"),
+            models.Index(fields=["talent", "end"], name="pairing_talent_end"),
+        ]
+
+    def __str__(self):
+        return f"{self.leader} ↔ {self.talent} ({self.term})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end is None
+
+
+class ContactMethod(models.Model):
+    """An editable contact method (rule 4)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    is_visit = models.BooleanField(_("counts as a visit"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("contact method")
+        verbose_name_plural = _("contact methods")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContactTopic(models.Model):
+    """What a contact was about (rule 5)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    class Meta:
+        verbose_name = _("contact topic")
+        verbose_name_plural = _("contact topics")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContactLogQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Contacts of pairings the user may see; a leader also keeps the contacts they logged."""
+        if scoping.sees_everything(user):
+            return self
+        q = scoping.organization_q(user, "pairing__term__organization__path")
+        if "leader" in scoping.roles(user):
+            q |= models.Q(leader__user_id=user.pk)
+        if "liaison" in scoping.roles(user):
+            q |= scoping.talent_q(user, "talent__")
+        return self.filter(q)
+
+    def in_year(self, year: int):
+        return self.filter(date__year=year)
+
+
+class ContactLog(models.Model):
+    """One contact between a leader and a paired talent (联系记录)."""
+
+    class Initiator(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        TALENT = "talent", _("Talent")
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("pairing"))
+    # The leader and talent of the contact itself: a handover moves the pairing, never who talked.
+    leader = models.ForeignKey(Leader, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("leader"))
+    talent = models.ForeignKey(Talent, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("talent"))
+    date = models.DateField(_("date"))
+    method = models.ForeignKey(
+        ContactMethod, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("method")
+    )
+    topics = models.ManyToManyField(ContactTopic, related_name="contacts", verbose_name=_("topics"), blank=True)
+    summary = models.TextField(_("summary"))
+    opinions = models.TextField(_("opinions and suggestions heard"), blank=True)
+    initiated_by = models.CharField(
+        _("initiated by"), max_length=10, choices=Initiator.choices, default=Initiator.LEADER
+    )
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("logged by")
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    # Empty while a contact logged on the leader's behalf waits for the leader's confirmation.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("import batch")
+    )
+
+    objects = ContactLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact log")
+        verbose_name_plural = _("contact logs")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["pairing", "date"], name="contact_pairing_date"),
+            models.Index(fields=["talent", "date"], name="contact_talent_date"),
+            models.Index(fields=["leader", "date"], name="contact_leader_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.leader} → {self.talent}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None

@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from talents.models import (
+    Achievement,
+    ImportBatch,
+    MajorEvent,
+    PersonalDataAccess,
+    Recommendation,
+    Talent,
+    TalentCategory,
+    WorkUnit,
+)
+
+
+@admin.register(WorkUnit)
+class WorkUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["liaison_officers"]
+
+
+@admin.register(TalentCategory)
+class TalentCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+
+class AchievementInline(admin.TabularInline):
+    model = Achievement
+    extra = 0
+    exclude = ["created_by"]
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    extra = 0
+
+
+@admin.register(Talent)
+class TalentAdmin(admin.ModelAdmin):
+    list_display = ["name", "work_unit", "organization", "level", "status"]
+    list_filter = ["status", "level", "categories"]
+    list_select_related = ["work_unit", "organization"]
+    search_fields = ["name", "name_initials"]
+    autocomplete_fields = ["work_unit"]
+    filter_horizontal = ["categories"]
+    inlines = [AchievementInline, RecommendationInline]
+
+
+@admin.register(MajorEvent)
+class MajorEventAdmin(admin.ModelAdmin):
+    list_display = ["talent", "kind", "date", "reported_by"]
+    list_filter = ["kind"]
+    list_select_related = ["talent", "reported_by"]
+    raw_id_fields = ["talent"]
+
+
+@admin.register(Achievement, Recommendation)
+class TalentRecordAdmin(admin.ModelAdmin):
+    list_select_related = ["talent"]
+    raw_id_fields = ["talent"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: the record of who saw personal numbers cannot be edited."""
+
+    list_display = ["at", "user", "talent", "purpose", "remote_addr"]
+    list_select_related = ["user", "talent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "original_name", "organization", "uploaded_by", "status", "row_count"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["organization", "uploaded_by"]

@@ -1,0 +1,131 @@
+"""Excel plumbing shared by every export and import: streaming writes, formula safety, safe reading.
+
+Exports use openpyxl's write-only mode fed by iterators, so memory stays flat whatever the row count.
+"""
+
+import datetime
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+# Text beginning with one of these is read by Excel (or LibreOffice) as a formula or a DDE call.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title, column headers with widths, and an iterator of row tuples."""
+
+    title: str
+    columns: list[tuple[str, int]]  # (header, width in characters)
+    rows: Iterable[Iterable] = field(default_factory=list)
+
+
+def neutralize(value):
+    """Return ``value`` safe to put in a cell: text that could run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _cell(ws, value):
+    value = neutralize(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        # A literal string cell: never parsed as a formula, even without the leading quote.
+        cell.data_type = "s"
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def write_workbook(target, sheets: Iterable[Sheet]) -> None:
+    """Write ``sheets`` to ``target`` (a path or binary file) in write-only mode."""
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(title=sheet.title[:31])
+        ws.freeze_panes = "A2"
+        for index, (_header, width) in enumerate(sheet.columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        header = []
+        for title, _width in sheet.columns:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(vertical="center")
+            header.append(cell)
+        ws.append(header)
+        for row in sheet.rows:
+            ws.append([_cell(ws, value) for value in row])
+    wb.save(target)
+
+
+def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
+    """Build the workbook in a temporary file and stream it to the browser as a download."""
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    write_workbook(tmp, sheets)
+    tmp.seek(0)
+    response = FileResponse(tmp, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def iter_in_chunks(queryset, size: int = 2000) -> Iterator:
+    """Iterate a queryset with a server-side cursor (PostgreSQL) so rows are never all in memory."""
+    return queryset.iterator(chunk_size=size)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+
+class UnsafeWorkbook(ValueError):
+    """The file is not an .xlsx workbook we are willing to open; the message is for the user."""
+
+
+def check_xlsx(fileobj, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse what is not a plain .xlsx zip, is too large, or would expand like a decompression bomb.
+
+    Reads only the zip directory, so a bomb is caught before a byte of it is inflated.
+    """
+    from django.utils.translation import gettext as _
+
+    fileobj.seek(0, 2)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    if size == 0:
+        raise UnsafeWorkbook(_("The file is empty."))
+    if size > max_bytes:
+        raise UnsafeWorkbook(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})
+    if fileobj.read(4) != b"PK\x03\x04":
+        fileobj.seek(0)
+        raise UnsafeWorkbook(_("This is not an Excel .xlsx file. Save it as .xlsx (Excel 2007 or later) and retry."))
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+    except zipfile.BadZipFile:
+        raise UnsafeWorkbook(_("The file is damaged and cannot be opened.")) from None
+    finally:
+        fileobj.seek(0)
+    if "xl/workbook.xml" not in names:
+        raise UnsafeWorkbook(_("This is not an Excel .xlsx file. Save it as .xlsx (Excel 2007 or later) and retry."))
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise UnsafeWorkbook(_("The file expands to an unreasonable size and was refused."))

@@ -1,0 +1,341 @@
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import Organization
+
+
+class WorkUnitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Work units of the user's organization subtree, or the units a liaison officer serves."""
+        return self.filter(scoping.work_unit_q(user))
+
+
+class WorkUnit(models.Model):
+    """The talent's employer (所在单位); it names liaison officers and keeps the appeal ledger (rule 7)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="work_units", verbose_name=_("organization")
+    )
+    liaison_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="work_units", verbose_name=_("liaison officers")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = WorkUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work unit")
+        verbose_name_plural = _("work units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="workunit_unique_name_per_org"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TalentCategory(models.Model):
+    """An editable category of talent (DOMAIN.md rule 1)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("talent category")
+        verbose_name_plural = _("talent categories")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TalentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Talents the user may see: staff their subtree, leaders their paired talents, liaison their units'."""
+        return self.filter(scoping.talent_q(user))
+
+    def search(self, text: str):
+        """Match name, pinyin initials or full pinyin (``zs`` finds 张三), or the work unit's name."""
+        text = text.strip()
+        if not text:
+            return self
+        q = models.Q(name__icontains=text) | models.Q(work_unit__name__icontains=text)
+        if text.isascii() and text.isalpha():
+            key = text.lower()
+            q |= models.Q(name_initials__startswith=key) | models.Q(name_pinyin__startswith=key)
+        return self.filter(q)
+
+
+class Talent(models.Model):
+    """An outstanding talent in the database (DOMAIN.md rules 1, 9, 13 and "Personal data")."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        MOVED = "moved", _("Moved away")
+        ARCHIVED = "archived", _("Archived")
+
+    class Political(models.TextChoices):
+        CPC = "cpc", _("CPC member")
+        PROBATIONARY = "probationary", _("CPC probationary member")
+        LEAGUE = "league", _("Communist Youth League member")
+        DEMOCRATIC = "democratic", _("Democratic party member")
+        NONPARTISAN = "nonpartisan", _("Non-partisan")
+        MASSES = "masses", _("Masses")
+
+    class Education(models.TextChoices):
+        DOCTORATE = "doctorate", _("Doctoral graduate")
+        MASTER = "master", _("Master's graduate")
+        BACHELOR = "bachelor", _("Undergraduate")
+        COLLEGE = "college", _("Junior college")
+        SECONDARY = "secondary", _("Secondary school")
+        PRIMARY = "primary", _("Junior high or below")
+
+    class Degree(models.TextChoices):
+        DOCTOR = "doctor", _("Doctor")
+        MASTER = "master", _("Master")
+        BACHELOR = "bachelor", _("Bachelor")
+        NONE = "none", _("None")
+
+    name = models.CharField(_("name"), max_length=50)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False, db_index=True)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
+    political_status = models.CharField(_("political status"), max_length=20, choices=Political.choices, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    degree = models.CharField(_("degree"), max_length=20, choices=Degree.choices, blank=True)
+    professional_title = models.CharField(_("professional title"), max_length=50, blank=True)
+    categories = models.ManyToManyField(
+        TalentCategory, related_name="talents", verbose_name=_("categories"), blank=True
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.COUNTY)
+    field = models.CharField(_("field or industry"), max_length=100, blank=True)
+    work_unit = models.ForeignKey(
+        WorkUnit, on_delete=models.PROTECT, related_name="talents", verbose_name=_("work unit")
+    )
+    # Copied from the work unit so the scoping filter is one indexed join, not two.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="talents", verbose_name=_("organization"), editable=False
+    )
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    id_number = models.CharField(_("ID card number"), max_length=18, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TalentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent")
+        verbose_name_plural = _("talents")
+        ordering = ["name", "pk"]
+        constraints = [
+            # Re-imports match talents by ID number, so one number is one talent.
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~models.Q(id_number=""), name="talent_unique_id_number"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="talent_org_status"),
+        ]
+        # Trigram indexes for name search live in migration 0002: PostgreSQL only.
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+
+def mask_id_number(value: str) -> str:
+    """Keep the first 3 and last 4 characters of an ID card number: ``510***********123X``."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """Keep the first 3 and last 4 digits of a phone number: ``138****5678``."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+class Achievement(models.Model):
+    """An honour or work achievement of a talent (业绩), dated."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("talent"))
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Recommendation(models.Model):
+    """A recommendation as Party-congress delegate, people's-congress deputy or CPPCC member (rule 13)."""
+
+    class Body(models.TextChoices):
+        PARTY_CONGRESS = "party_congress", _("Party congress delegate")
+        PEOPLES_CONGRESS = "peoples_congress", _("People's congress deputy")
+        CPPCC = "cppcc", _("CPPCC member")
+
+    class Status(models.TextChoices):
+        RECOMMENDED = "recommended", _("Recommended")
+        ELECTED = "elected", _("Elected")
+        NOT_ELECTED = "not_elected", _("Not elected")
+
+    talent = models.ForeignKey(
+        Talent, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("talent")
+    )
+    body = models.CharField(_("body"), max_length=30, choices=Body.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECOMMENDED)
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-year", "body"]
+
+    def __str__(self):
+        return f"{self.year} {self.get_body_display()}"
+
+
+class MajorEvent(models.Model):
+    """A major event reported by the work unit to the leader and the office (rule 10)."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("Invited to a major event")
+        ACHIEVEMENT = "achievement", _("Major achievement")
+        POST_CHANGE = "post_change", _("Major change of post")
+        FAMILY = "family", _("Major family difficulty")
+        HEALTH = "health", _("Serious health condition")
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="major_events", verbose_name=_("talent"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    description = models.TextField(_("description"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("major event")
+        verbose_name_plural = _("major events")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.talent}"
+
+
+class PersonalDataAccess(models.Model):
+    """A record that a user saw a talent's unmasked ID or phone number (个人信息保护法)."""
+
+    class Purpose(models.TextChoices):
+        REVEAL = "reveal", _("Revealed on the talent page")
+        EDIT = "edit", _("Opened the edit form")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="data_accesses", verbose_name=_("talent"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.talent} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportBatch(models.Model):
+    """One Excel import: the file, who uploaded it and what it did; bulk writes are recorded here."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Talent roster")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ROSTER)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("organization")
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.original_name}"
+
+
+# Change history of every talent (who changed which field when); personal numbers are masked in it.
+auditlog.register(
+    Talent,
+    m2m_fields={"categories"},
+    exclude_fields=["name_initials", "name_pinyin", "updated_at", "created_at"],
+    mask_fields=["id_number", "phone"],
+)
