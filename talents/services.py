@@ -13,7 +13,6 @@ from talents.models import (
     MajorEvent,
     PersonalDataAccess,
     Talent,
-    TalentCategory,
     WorkUnit,
 )
 from talents.validators import parse_id_number
