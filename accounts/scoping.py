@@ -93,3 +93,20 @@ def talent_q(user, prefix: str = "") -> Q:
     if "liaison" in user_roles:
         q |= Q(**{f"{prefix}work_unit__in": _units(user)})
     return q
+
+
+def may_see_personal_numbers(user, talent) -> bool:
+    """Whole ID and phone numbers are for the staff above the talent and the unit's liaison officer."""
+    if is_staff_over(user, talent.organization):
+        return True
+    return "liaison" in roles(user) and _units(user).filter(pk=talent.work_unit_id).exists()
+
+
+def may_edit_talent(user, talent) -> bool:
+    """Staff and the unit's liaison officers keep a talent's record; leaders only read it."""
+    return may_see_personal_numbers(user, talent)
+
+
+def is_staff_over(user, organization) -> bool:
+    """Whether the user is staff of ``organization`` or of one above it."""
+    return sees_everything(user) or any(organization.path.startswith(p) for p in staff_paths(user))

@@ -82,10 +82,10 @@ class Talent(models.Model):
         FEMALE = "F", _("Female")
 
     class Level(models.TextChoices):
-        NATIONAL = "national", _("National")
-        PROVINCIAL = "provincial", _("Provincial")
-        CITY = "city", _("City")
-        COUNTY = "county", _("County")
+        NATIONAL = "national", _("National level")
+        PROVINCIAL = "provincial", _("Provincial level")
+        CITY = "city", _("City level")
+        COUNTY = "county", _("County level")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -151,11 +151,15 @@ class Talent(models.Model):
     class Meta:
         verbose_name = _("talent")
         verbose_name_plural = _("talents")
-        ordering = ["name", "pk"]
+        # Pinyin order is the order a Chinese reader expects a list of names in.
+        ordering = ["name_pinyin", "pk"]
         constraints = [
             # Re-imports match talents by ID number, so one number is one talent.
             models.UniqueConstraint(
-                fields=["id_number"], condition=~models.Q(id_number=""), name="talent_unique_id_number"
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="talent_unique_id_number",
+                violation_error_message=_("A talent with this ID card number is already in the database."),
             ),
         ]
         indexes = [

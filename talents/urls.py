@@ -6,4 +6,22 @@ app_name = "talents"
 
 urlpatterns = [
     path("", views.talent_list, name="talent_list"),
+    path("export/", views.talent_export, name="talent_export"),
+    path("import/", views.roster_import, name="roster_import"),
+    path("import/template/", views.roster_template, name="roster_template"),
+    path("import/<int:pk>/", views.roster_import_preview, name="roster_import_preview"),
+    path("import/<int:pk>/confirm/", views.roster_import_confirm, name="roster_import_confirm"),
+    path("add/", views.talent_add, name="talent_add"),
+    path("<int:pk>/", views.talent_detail, name="talent_detail"),
+    path("<int:pk>/edit/", views.talent_edit, name="talent_edit"),
+    path("<int:pk>/reveal/", views.talent_reveal, name="talent_reveal"),
+    path("<int:pk>/archive/", views.talent_archive, name="talent_archive"),
+    path("<int:pk>/restore/", views.talent_restore, name="talent_restore"),
+    path("<int:pk>/history/", views.talent_history, name="talent_history"),
+    path("<int:pk>/events/add/", views.major_event_add, name="major_event_add"),
+    path("<int:pk>/achievements/add/", views.achievement_add, name="achievement_add"),
+    path("<int:pk>/recommendations/add/", views.recommendation_add, name="recommendation_add"),
+    path("units/", views.workunit_list, name="workunit_list"),
+    path("units/add/", views.workunit_add, name="workunit_add"),
+    path("units/<int:pk>/edit/", views.workunit_edit, name="workunit_edit"),
 ]

@@ -9,12 +9,17 @@ PO = ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"
 MO = ROOT / "locale/zh_Hans/LC_MESSAGES/django.mo"
 
 
+def _field(block, keyword):
+    match = re.search(rf"^{keyword} ((?:\".*\"\n?)+)", block, re.M)
+    return "".join(re.findall(r'"(.*)"', match.group(1))) if match else ""
+
+
 def _entries():
+    """Yield (key as stored in the .mo, msgstr, fuzzy) for every entry but the header."""
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
-        msgid = "".join(re.findall(r'"(.*)"', (re.search(r"^msgid ((?:\".*\"\n?)+)", block, re.M) or [""])[0]))
-        msgstr = "".join(re.findall(r'"(.*)"', (re.search(r"^msgstr ((?:\".*\"\n?)+)", block, re.M) or [""])[0]))
+        msgid, context = _field(block, "msgid"), _field(block, "msgctxt")
         if msgid:
-            yield msgid, msgstr, "fuzzy" in block
+            yield (f"{context}\x04{msgid}" if context else msgid), _field(block, "msgstr"), "fuzzy" in block
 
 
 def test_every_entry_is_translated():

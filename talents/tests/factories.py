@@ -1,5 +1,4 @@
 import datetime
-import random
 
 import factory
 from factory.django import DjangoModelFactory
@@ -10,9 +9,11 @@ from talents.services import talent_fill_derived
 from talents.validators import id_check_character
 
 
-def make_id_number(birth: datetime.date = datetime.date(1978, 5, 12), male: bool = True, area: str = "510104") -> str:
-    """Return a valid 18-character ID card number for the given birth date and gender."""
-    seq = f"{random.randrange(0, 100):02d}{random.choice('13579' if male else '02468')}"
+def make_id_number(
+    birth: datetime.date = datetime.date(1978, 5, 12), male: bool = True, area: str = "510104", serial: int = 0
+) -> str:
+    """Return a valid 18-character ID card number for the birth date, gender and a serial below 500."""
+    seq = f"{serial * 2 + (1 if male else 0):03d}"
     first17 = f"{area}{birth:%Y%m%d}{seq}"
     return first17 + id_check_character(first17)
 
@@ -41,7 +42,7 @@ class TalentFactory(DjangoModelFactory):
     name = factory.Faker("name", locale="zh_CN")
     work_unit = factory.SubFactory(WorkUnitFactory)
     phone = factory.Sequence(lambda n: f"139{n:08d}")
-    id_number = factory.LazyFunction(make_id_number)
+    id_number = factory.Sequence(lambda n: make_id_number(datetime.date(1970, 1, 1) + datetime.timedelta(days=n)))
     level = Talent.Level.COUNTY
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Build the demo county: organizations, users for every role and, as apps add them, their data.
+"""Build the demo county: organizations, users for every role, work units and talents.
 
 Running it again changes nothing: every row is looked up by its natural key before it is made.
 """
@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Membership, Organization, Role, User
+from talents import demo as talents_demo
 
 COUNTY = "示范县"
 TOWNSHIPS = {
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             for village in villages:
                 by_name[village] = _child(township, village, _village_kind(village))
 
-        created = []
+        created, users = [], {}
         admin, made = User.objects.get_or_create(
             username="admin", defaults={"name": "系统管理员", "is_superuser": True, "is_staff": True}
         )
@@ -71,11 +72,12 @@ class Command(BaseCommand):
             created.append(self._new_password(admin))
         for username, name, org_name, role in ACCOUNTS:
             user, made = User.objects.get_or_create(username=username, defaults={"name": name})
+            users[username] = user
             Membership.objects.get_or_create(user=user, organization=by_name[org_name], role=role)
             if made or reset_passwords:
                 created.append(self._new_password(user))
 
-        self._seed_apps(by_name)
+        talents_demo.seed(organizations=by_name, users=users, reporter=users["qingshan_liaison"])
         if created:
             self.stdout.write(self.style.SUCCESS("演示账号（密码只显示这一次，请妥善保存）:"))
             for user, password in created:
@@ -91,6 +93,3 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save(update_fields=["password"])
         return user, password
-
-    def _seed_apps(self, by_name):
-        """Add each app's demo rows; later issues extend this."""

@@ -35,3 +35,14 @@ def test_printed_password_logs_in(client, capsys):
     line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("qingshan_staff"))
     password = line.split()[1]
     assert client.login(username="qingshan_staff", password=password)
+
+
+def test_seed_adds_talents_once():
+    from talents.models import Talent, WorkUnit
+
+    call_command("seed_demo")
+    counts = Talent.objects.count(), WorkUnit.objects.count()
+    call_command("seed_demo")
+    assert counts == (Talent.objects.count(), WorkUnit.objects.count())
+    assert counts[0] == 12
+    assert Talent.objects.get(name="张建国").work_unit.liaison_officers.filter(username="qingshan_liaison").exists()
