@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from liaison.models import ContactLog, ContactMethod, ContactTopic, Leader, Pairing, Term
+from liaison.models import (
+    Appeal,
+    AppealCategory,
+    AppealEvent,
+    CalendarDay,
+    ContactLog,
+    ContactMethod,
+    ContactPhoto,
+    ContactTopic,
+    Leader,
+    Pairing,
+    Term,
+)
 
 
 @admin.register(Leader)
@@ -36,3 +48,44 @@ class ContactLogAdmin(admin.ModelAdmin):
     list_select_related = ["leader__user", "talent", "method"]
     raw_id_fields = ["pairing", "leader", "talent", "import_batch"]
     date_hierarchy = "date"
+
+
+@admin.register(ContactPhoto)
+class ContactPhotoAdmin(admin.ModelAdmin):
+    list_display = ["contact", "image", "uploaded_at"]
+    raw_id_fields = ["contact"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(AppealCategory)
+class AppealCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "default_department", "time_limit_days", "urgent_time_limit_days", "is_active"]
+
+
+class AppealEventInline(admin.TabularInline):
+    model = AppealEvent
+    extra = 0
+    readonly_fields = ["action", "from_status", "to_status", "actor", "note", "at"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["talent", "category", "status", "urgency", "received_on", "deadline", "handler"]
+    list_filter = ["status", "urgency", "category"]
+    list_select_related = ["talent", "category", "handler"]
+    raw_id_fields = ["talent", "contact", "major_event", "handler", "created_by"]
+    filter_horizontal = ["co_handlers"]
+    inlines = [AppealEventInline]
+
+
+@admin.register(AppealEvent)
+class AppealEventAdmin(admin.ModelAdmin):
+    list_display = ["appeal", "action", "actor", "at"]
+    list_select_related = ["appeal__talent", "actor"]
+    raw_id_fields = ["appeal", "actor"]

@@ -241,3 +241,205 @@ class ContactLog(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.confirmed_at is None
+
+
+class ContactPhoto(models.Model):
+    """A photo taken at a contact; type and size are checked by the form before it is stored."""
+
+    contact = models.ForeignKey(ContactLog, on_delete=models.CASCADE, related_name="photos", verbose_name=_("contact"))
+    image = models.ImageField(_("photo"), upload_to="contacts/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact photo")
+        verbose_name_plural = _("contact photos")
+
+    def __str__(self):
+        return self.image.name
+
+
+class CalendarDayQuerySet(models.QuerySet):
+    def between(self, start: datetime.date, end: datetime.date):
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week: a public holiday, or a weekend worked instead (调休).
+
+    Filled from the chinesecalendar library; staff add later years from the State Council notice.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (day off)")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    objects = CalendarDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class AppealCategory(models.Model):
+    """An editable category of appeal (DOMAIN.md rule 12) with its default department and time limit."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    default_department = models.CharField(_("default handling department"), max_length=100, blank=True)
+    time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=15)
+    urgent_time_limit_days = models.PositiveSmallIntegerField(_("time limit when urgent (working days)"), default=5)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("appeal category")
+        verbose_name_plural = _("appeal categories")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Appeals of talents the user may see, and those the user handles or co-handles."""
+        if scoping.sees_everything(user):
+            return self
+        handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
+        return self.filter(scoping.talent_q(user, "talent__") | models.Q(handler_id=user.pk) | models.Q(pk__in=handled))
+
+    def overdue(self, today: datetime.date):
+        """Past the deadline and not yet resolved."""
+        return self.filter(deadline__lt=today, status__in=Appeal.OPEN_STATUSES)
+
+
+class Appeal(models.Model):
+    """One row of the talent appeal ledger (人才诉求台账, DOMAIN.md rules 7 and 12)."""
+
+    class Source(models.TextChoices):
+        CONTACT = "contact", _("Heard during a contact")
+        MAJOR_EVENT = "major_event", _("From a major event")
+        LIAISON = "liaison", _("Recorded by the liaison officer")
+        TALENT = "talent", _("Raised by the talent directly")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        CLOSED = "closed", _("Closed")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASIC = "basic", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+    talent = models.ForeignKey(Talent, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("talent"))
+    # Copied from the talent when registered, so the ledger filters by organization in one join.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("organization"), editable=False
+    )
+    category = models.ForeignKey(
+        AppealCategory, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("category")
+    )
+    description = models.TextField(_("description"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    contact = models.ForeignKey(
+        ContactLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals", verbose_name=_("contact")
+    )
+    major_event = models.ForeignKey(
+        "talents.MajorEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="appeals",
+        verbose_name=_("major event"),
+    )  # fmt: skip
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    received_on = models.DateField(_("received on"))
+    lead_unit = models.CharField(_("lead handling unit"), max_length=100, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="handled_appeals",
+        verbose_name=_("handler"),
+    )  # fmt: skip
+    co_units = models.CharField(_("co-handling units"), max_length=200, blank=True)
+    co_handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_handled_appeals", verbose_name=_("co-handlers")
+    )
+    measures = models.TextField(_("targeted measures"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    # Optimistic locking: every save bumps it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="appeal_org_status"),
+            models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
+            models.Index(fields=["received_on"], name="appeal_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.talent} · {self.category}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return bool(self.deadline and self.deadline < today and self.status in self.OPEN_STATUSES)
+
+
+class AppealEvent(models.Model):
+    """One step on an appeal's timeline: who did what, when, with which note."""
+
+    class Action(models.TextChoices):
+        REGISTER = "register", _("Registered")
+        ASSIGN = "assign", _("Assigned")
+        START = "start", _("Started handling")
+        PROGRESS = "progress", _("Progress note")
+        RESOLVE = "resolve", _("Resolved")
+        FOLLOW_UP = "follow_up", _("Followed up")
+        REOPEN = "reopen", _("Reopened for a second round")
+        CLOSE = "close", _("Closed")
+        EDIT = "edit", _("Edited")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Appeal.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Appeal.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appeal event")
+        verbose_name_plural = _("appeal events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.get_action_display()}"

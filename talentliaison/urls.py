@@ -8,5 +8,6 @@ admin.site.site_title = _("Talent liaison system")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("talents/", include("talents.urls")),
+    path("liaison/", include("liaison.urls")),
     path("", include("accounts.urls")),
 ]

@@ -305,6 +305,8 @@ class ImportBatch(models.Model):
 
     class Kind(models.TextChoices):
         ROSTER = "roster", _("Talent roster")
+        PAIRINGS = "pairings", _("Leaders and pairings")
+        CONTACTS = "contacts", _("Historical contact logs")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")
