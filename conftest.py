@@ -116,38 +116,60 @@ def pairing_a(term_a, leader_a_record, talent_a):
     return PairingFactory(term=term_a, leader=leader_a_record, talent=talent_a)
 
 
-@pytest.fixture
-def celery_worker_process():
-    """Start a real Celery worker on the configured Redis, consuming a queue of its own.
+class WorkerPool:
+    """Real Celery worker processes on the configured Redis, consuming a queue of their own.
 
-    The worker uses the test database, so tests that need it to see their rows must be
-    ``django_db(transaction=True)``. Yields the queue name; stops the worker afterwards.
+    They use the test database, so tests that need them to see their rows must be
+    ``django_db(transaction=True)``.
     """
-    broker = settings.CELERY_BROKER_URL
-    assert broker, "REDIS_URL is not set: the worker tests need the real Redis (see README)."
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "REDIS_URL": broker,
-        "CELERY_BROKER_URL": broker,
-        "DATABASE_URL": _database_url(db, connection.settings_dict["NAME"]),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "talentliaison", "worker", "-P", "solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
+
+    def __init__(self, visibility_timeout: int):
+        broker = settings.CELERY_BROKER_URL
+        assert broker, "REDIS_URL is not set: the worker tests need the real Redis (see README)."
+        self.queue = f"test-{uuid.uuid4().hex[:8]}"
+        self.env = {
+            **os.environ,
+            "REDIS_URL": broker,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+            "DATABASE_URL": _database_url(settings.DATABASES["default"], connection.settings_dict["NAME"]),
+        }
+        self.processes = []
+
+    def start(self) -> subprocess.Popen:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "talentliaison", "worker", "-P", "solo", "-Q", self.queue,
+             "--without-gossip", "--without-mingle", "-l", "warning"],
+            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
         time.sleep(0.5)
         assert worker.poll() is None, worker.stdout.read().decode()
-        yield queue
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        self.processes.append(worker)
+        return worker
+
+    def stop(self) -> None:
+        for worker in self.processes:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+
+@pytest.fixture
+def celery_workers():
+    """A pool of real workers (started by the test) whose unacknowledged tasks come back after 3 s."""
+    pool = WorkerPool(visibility_timeout=3)
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real worker already running; yields the queue name to send tasks to."""
+    celery_workers.start()
+    return celery_workers.queue
 
 
 def _database_url(db: dict, name: str) -> str:
@@ -155,3 +177,25 @@ def _database_url(db: dict, name: str) -> str:
         return f"sqlite:///{name}"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+# The appeal ledger's handlers: users of township A who act on an appeal only because it is assigned
+# to them (liaison officers of no unit here, so they see no talent otherwise).
+@pytest.fixture
+def handler_a(village_a):
+    """Handles the appeals assigned to them: starts, reports progress, resolves."""
+    return _member(village_a, "liaison", "handler_a", "王明")
+
+
+@pytest.fixture
+def co_handler_a(village_a):
+    """Co-handles appeals: adds progress notes only."""
+    return _member(village_a, "liaison", "co_handler_a", "陈静")
+
+
+@pytest.fixture
+def appeal_a(talent_a, liaison_a):
+    """A registered appeal of talent_a (子女入学, 2026-03-02), recorded by the unit's liaison officer."""
+    from liaison.tests.factories import AppealFactory
+
+    return AppealFactory(talent=talent_a, created_by=liaison_a)

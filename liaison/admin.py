@@ -9,9 +9,16 @@ from liaison.models import (
     ContactMethod,
     ContactPhoto,
     ContactTopic,
+    Delivery,
+    Holiday,
     Leader,
+    Notification,
     Pairing,
+    ReminderPolicy,
+    SweepRun,
     Term,
+    VisitTask,
+    WebhookChannel,
 )
 
 
@@ -89,3 +96,51 @@ class AppealEventAdmin(admin.ModelAdmin):
     list_display = ["appeal", "action", "actor", "at"]
     list_select_related = ["appeal__talent", "actor"]
     raw_id_fields = ["appeal", "actor"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["name", "calendar", "month", "day", "lead_days", "is_active"]
+    filter_horizontal = ["categories"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ["organization", "checkpoints", "staff_summary_on", "no_contact_days"]
+    list_select_related = ["organization"]
+
+
+@admin.register(VisitTask)
+class VisitTaskAdmin(admin.ModelAdmin):
+    list_display = ["talent", "leader", "kind", "window_start", "due_date", "done_at"]
+    list_filter = ["kind"]
+    list_select_related = ["talent", "leader__user"]
+    raw_id_fields = ["pairing", "leader", "talent", "holiday", "major_event", "contact"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient"]
+
+
+@admin.register(WebhookChannel)
+class WebhookChannelAdmin(admin.ModelAdmin):
+    list_display = ["organization", "kind", "is_active"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "notification", "channel", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status"]
+    list_select_related = ["notification"]
+    raw_id_fields = ["notification", "webhook"]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    list_display = ["name", "day", "started_at", "finished_at", "created"]
+    list_filter = ["name"]

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
@@ -92,6 +93,67 @@ class PairingQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(end__isnull=True)
+
+    def compliance_by_child(self, root: Organization) -> list[dict]:
+        """Count pairings and those meeting the minimum per child organization of ``root``.
+
+        Needs ``with_year_stats``. One GROUP BY over the path prefix of each child; pairings of
+        talents attached to ``root`` itself form their own row.
+        """
+        width = len(root.path) + Organization.steplen
+        rows = (
+            self.annotate(child_path=Substr("talent__organization__path", 1, width))
+            .order_by()
+            .values("child_path")
+            .annotate(total=models.Count("pk"), met=models.Count("pk", filter=models.Q(met_minimum=True)))
+        )
+        names = dict(Organization.objects.filter(path__in=[r["child_path"] for r in rows]).values_list("path", "name"))
+        result = [
+            {**r, "name": names.get(r["child_path"], root.name), "below": r["total"] - r["met"],
+             "rate": round(100 * r["met"] / r["total"], 1) if r["total"] else 0.0}
+            for r in rows
+        ]  # fmt: skip
+        return sorted(result, key=lambda r: (r["rate"], r["name"]))
+
+    def scorecards(self) -> list[dict]:
+        """Per leader: active pairings, those below the minimum, contacts this year, last contact.
+
+        Needs ``with_year_stats``.
+        """
+        rows = (
+            self.order_by()
+            .values("leader")
+            .annotate(
+                talents=models.Count("pk"),
+                due=models.Count("pk", filter=models.Q(met_minimum=False)),
+                contacts=models.Sum("contacts_this_year"),
+                last=models.Max("last_contact"),
+            )
+        )
+        leaders = Leader.objects.select_related("user", "organization").in_bulk([r["leader"] for r in rows])
+        cards = [{**r, "leader": leaders[r["leader"]]} for r in rows]
+        return sorted(cards, key=lambda c: (-c["due"], str(c["leader"])))
+
+    def with_year_stats(self, year: int):
+        """Annotate this year's confirmed contacts, the last contact date and whether the minimum is met.
+
+        Correlated subqueries, not a JOIN with GROUP BY, so the paginator's COUNT stays cheap.
+        """
+        confirmed = ContactLog.objects.filter(pairing=models.OuterRef("pk"), confirmed_at__isnull=False)
+        year_count = (
+            confirmed.filter(date__year=year).order_by().values("pairing").annotate(n=models.Count("pk")).values("n")
+        )
+        last = confirmed.order_by("-date").values("date")[:1]
+        return self.annotate(
+            contacts_this_year=Coalesce(models.Subquery(year_count), 0),
+            last_contact=models.Subquery(last),
+        ).annotate(
+            met_minimum=models.Case(
+                models.When(contacts_this_year__gte=models.F("term__min_contacts_per_year"), then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class Pairing(models.Model):
@@ -443,3 +505,254 @@ class AppealEvent(models.Model):
 
     def __str__(self):
         return f"{self.appeal_id} {self.get_action_display()}"
+
+
+class Holiday(models.Model):
+    """A holiday that starts a visit campaign (三必访: 重要节日必访), on a solar or lunar date."""
+
+    class Calendar(models.TextChoices):
+        SOLAR = "solar", _("Solar (Gregorian)")
+        LUNAR = "lunar", _("Lunar")
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.SOLAR)
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    lead_days = models.PositiveSmallIntegerField(_("days of notice"), default=7)
+    categories = models.ManyToManyField(
+        "talents.TalentCategory", blank=True, related_name="holidays", verbose_name=_("talent categories"),
+        help_text=_("Empty for every talent."),
+    )  # fmt: skip
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["month", "day"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="holiday_month_range"),
+            models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=31), name="holiday_day_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReminderPolicy(models.Model):
+    """How an organization's subtree is reminded (DOMAIN.md rules 3 and 15); the nearest one above applies."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="reminder_policy", verbose_name=_("organization")
+    )
+    checkpoints = models.CharField(
+        _("reminder checkpoints"), max_length=100, default="07-01,10-01,12-01",
+        help_text=_("Month-day dates, separated by commas, when leaders below the minimum are reminded."),
+    )  # fmt: skip
+    staff_summary_on = models.CharField(_("staff summary date"), max_length=5, default="12-15")
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("remind after days without contact"), null=True, blank=True, help_text=_("Empty to turn this rule off.")
+    )
+    achievement_visit_days = models.PositiveSmallIntegerField(_("days to visit after a major achievement"), default=15)
+    illness_visit_days = models.PositiveSmallIntegerField(_("days to visit after a serious illness"), default=7)
+    report_reminder_on = models.CharField(_("annual report reminder date"), max_length=5, default="12-20")
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class VisitTaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Visit tasks of pairings the user may see."""
+        if scoping.sees_everything(user):
+            return self
+        q = scoping.organization_q(user, "talent__organization__path")
+        if "leader" in scoping.roles(user):
+            q |= models.Q(leader__user_id=user.pk)
+        return self.filter(q)
+
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today: datetime.date):
+        return self.open().filter(due_date__lt=today)
+
+
+class VisitTask(models.Model):
+    """A visit a leader owes a paired talent: at a holiday, after an illness or a major achievement."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday visit")
+        ILLNESS = "illness", _("Visit after a serious illness")
+        DISCHARGE = "discharge", _("Visit after discharge from hospital")
+        ACHIEVEMENT = "achievement", _("Visit after a major achievement")
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    pairing = models.ForeignKey(
+        Pairing, on_delete=models.PROTECT, related_name="visit_tasks", verbose_name=_("pairing")
+    )
+    leader = models.ForeignKey(Leader, on_delete=models.PROTECT, related_name="visit_tasks", verbose_name=_("leader"))
+    talent = models.ForeignKey(Talent, on_delete=models.PROTECT, related_name="visit_tasks", verbose_name=_("talent"))
+    holiday = models.ForeignKey(
+        Holiday, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("holiday")
+    )
+    major_event = models.ForeignKey(
+        "talents.MajorEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="visit_tasks",
+        verbose_name=_("major event"),
+    )  # fmt: skip
+    window_start = models.DateField(_("from"))
+    due_date = models.DateField(_("due"))
+    done_at = models.DateField(_("done on"), null=True, blank=True)
+    contact = models.ForeignKey(
+        ContactLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="visit_tasks",
+        verbose_name=_("contact"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisitTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit task")
+        verbose_name_plural = _("visit tasks")
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["leader", "done_at"], name="visit_leader_done"),
+            models.Index(fields=["due_date", "done_at"], name="visit_due_done"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.talent} · {self.due_date}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message to one user (提醒); the dedupe key makes every sweep create it at most once."""
+
+    class Kind(models.TextChoices):
+        CONTACT_REMINDER = "contact_reminder", _("Contact reminder")
+        NO_CONTACT = "no_contact", _("Long time without contact")
+        STAFF_SUMMARY = "staff_summary", _("Pairings still below the minimum")
+        VISIT_TASK = "visit_task", _("Visit task")
+        VISIT_OVERDUE = "visit_overdue", _("Visit overdue")
+        APPEAL_OVERDUE = "appeal_overdue", _("Appeal overdue")
+        MAJOR_EVENT = "major_event", _("Major event reported")
+        REPORT = "report", _("Annual report")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(_("key"), max_length=150, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.title
+
+
+class WebhookChannel(models.Model):
+    """A group-robot webhook of an organization: enterprise WeChat (企业微信) or DingTalk (钉钉)."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("Enterprise WeChat group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True, help_text=_("DingTalk only."))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook channel")
+        verbose_name_plural = _("webhook channels")
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_kind_display()}"
+
+
+class Delivery(models.Model):
+    """One sending of a notification through one channel; claimed with compare-and-set, retried."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WECOM = "wecom", _("Enterprise WeChat")
+        DINGTALK = "dingtalk", _("DingTalk")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    webhook = models.ForeignKey(
+        WebhookChannel, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries",
+        verbose_name=_("webhook"),
+    )  # fmt: skip
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], condition=models.Q(webhook__isnull=True),
+                name="delivery_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "webhook"], condition=models.Q(webhook__isnull=False),
+                name="delivery_once_per_webhook",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.notification} · {self.get_channel_display()} · {self.get_status_display()}"
+
+
+class SweepRun(models.Model):
+    """The record of one run of a daily sweep, for the staff page and for catch-up."""
+
+    name = models.CharField(_("sweep"), max_length=50)
+    day = models.DateField(_("day swept"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+
+    class Meta:
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "day"], name="sweeprun_name_day")]
+
+    def __str__(self):
+        return f"{self.name} {self.day}"

@@ -8,6 +8,7 @@ profile (secure cookies, HSTS, SSL redirect), which passes ``manage.py check --d
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "liaison.context_processors.notifications",
             ],
         },
     },
@@ -133,6 +135,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Used to put full links in e-mails and group-robot messages, e.g. https://rencai.example.gov.cn
+SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="人才联系服务管理系统 <noreply@localhost>")
 
 # Celery: Redis when configured; otherwise every task runs in the calling process.
@@ -146,7 +150,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+# An unacknowledged task (its worker died) is handed out again after this many seconds; longer
+# than any retry countdown, so a waiting retry is never run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)}
+# Daily sweeps at fixed Shanghai times; each catches up on missed days and is idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "daily-sweeps": {"task": "liaison.tasks.run_daily_sweeps", "schedule": crontab(hour=6, minute=30)},
+    "send-pending": {"task": "liaison.tasks.send_pending", "schedule": crontab(minute="*/5")},
+}
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

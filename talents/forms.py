@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from talents.excel import UnsafeWorkbook
-from talents.imports import RosterResult, parse_roster
-from talents.models import Achievement, MajorEvent, Recommendation, Talent, TalentCategory, WorkUnit
+from talents.imports import ParseResult, parse_roster, roster_review
+from talents.models import Achievement, ImportBatch, MajorEvent, Recommendation, Talent, TalentCategory, WorkUnit
 from talents.validators import normalize_id_number, parse_id_number, validate_phone
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,10 +114,15 @@ class WorkUnitForm(forms.ModelForm):
         self.fields["liaison_officers"].help_text = _("Users with the liaison officer role in your organizations.")
 
 
-class RosterUploadForm(forms.Form):
-    """Choose the organization to import into and upload the roster; the file is parsed on validation."""
+class WorkbookUploadForm(forms.Form):
+    """Upload an .xlsx workbook for an import of ``kind``.
 
-    organization = forms.ModelChoiceField(label=_("Import into"), queryset=Organization.objects.none())
+    On validation ``parse(upload)`` reads it into ``self.result``; ``review()`` then says what the
+    import would do for the user and which rows stop it. ``organization()`` owns the batch.
+    """
+
+    kind: str
+
     file = forms.FileField(
         label=_("Excel file"),
         help_text=_("An .xlsx workbook of at most 10 MB; download the template below to see the columns."),
@@ -125,21 +130,55 @@ class RosterUploadForm(forms.Form):
 
     def __init__(self, *args, user, today, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = Organization.objects.visible_to(user)
+        self.user, self.today = user, today
+        self.result: ParseResult | None = None
+
+    def parse(self, upload) -> ParseResult:
+        raise NotImplementedError
+
+    def review(self):
+        raise NotImplementedError
+
+    def organization(self) -> Organization:
+        return self.cleaned_data["organization"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.result = self.parse(upload)
+        except UnsafeWorkbook as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+class OrganizationUploadForm(WorkbookUploadForm):
+    """Choose the organization to import into, among the user's, and upload the file."""
+
+    organization = forms.ModelChoiceField(label=_("Import into"), queryset=Organization.objects.none())
+    field_order = ["organization", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = Organization.objects.visible_to(self.user)
         self.fields["organization"].queryset = organizations
         first = organizations.first()  # tree order: the user's own, outermost organization
         self.fields["organization"].initial = first
         top = first.depth if first else 1
         # Options come in tree order: indent them so the tree shows.
         self.fields["organization"].label_from_instance = lambda o: "\u3000" * (o.depth - top) + o.name
-        self.today = today
-        self.result: RosterResult | None = None
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        categories = TalentCategory.objects.filter(is_active=True)
-        try:
-            self.result = parse_roster(upload, categories=categories, today=self.today)
-        except UnsafeWorkbook as error:
-            raise ValidationError(str(error)) from None
-        return upload
+
+class RosterUploadForm(OrganizationUploadForm):
+    """Choose the organization to import into and upload the roster; the file is parsed on validation."""
+
+    kind = ImportBatch.Kind.ROSTER
+
+    def parse(self, upload) -> ParseResult:
+        return parse_roster(upload, categories=TalentCategory.objects.filter(is_active=True), today=self.today)
+
+    def review(self):
+        return roster_review(result=self.result, organization=self.organization(), user=self.user)
+
+
+class DischargeForm(forms.Form):
+    on = forms.DateField(label=_("Discharged on"), widget=DATE_WIDGET)

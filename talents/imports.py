@@ -5,6 +5,11 @@ full-width brackets, dates as Excel dates or text such as ``1978.05``, ID number
 ``parse_roster`` accepts those and never touches the database; ``roster_review`` adds the checks
 that need it (ID numbers already registered, work units to create). The service that writes is
 ``talents.services.roster_import``.
+
+The parts every Excel import shares live here too (``liaison.imports`` reads pairings and contact
+ledgers with them): ``read_workbook`` opens a file safely, ``find_table`` finds the header,
+``data_rows`` and ``read_cells`` walk the rows, ``cell_date``, ``id_text`` and ``choice_code``
+read cells, ``row_error`` words a bad row and ``write_template`` writes a template.
 """
 
 import datetime
@@ -12,6 +17,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -182,8 +188,10 @@ class RosterRow:
 
 
 @dataclass
-class RosterResult:
-    rows: list[RosterRow] = field(default_factory=list)
+class ParseResult:
+    """The valid rows of a sheet, parsed, and one error for each bad row."""
+
+    rows: list = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     sheet_title: str = ""
     header_row: int = 0
@@ -193,7 +201,7 @@ class RosterResult:
 class RosterReview:
     """What an import of ``result`` would do for one user and organization, and what stops it."""
 
-    result: RosterResult
+    result: ParseResult
     errors: list[RowError]
     to_create: list[RosterRow]
     to_update: list[RosterRow]
@@ -213,39 +221,63 @@ def normalize_header(text) -> str:
     return BRACKETED.sub("", text).lower()
 
 
-def _header_lookup() -> dict[str, str]:
+def header_lookup(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Map each normalised header name a column may have, its label included, to its field."""
     lookup = {}
-    for column in COLUMNS:
+    for column in columns:
         for alias in (*column.aliases, str(column.label)):
             lookup.setdefault(normalize_header(alias), column.field)
     return lookup
 
 
 def _choice_lookup() -> dict[str, dict[str, str]]:
-    """Map each accepted spelling of a choice value to its code, the model's own label included."""
-    lookups = {}
-    for name, choices in CHOICE_MODEL_FIELDS.items():
-        lookup = {}
-        with translation.override("zh-hans"):
-            for code, label in choices.choices:
-                lookup[_clean(str(label))] = code
-                lookup[code.lower()] = code
-        for code, aliases in CHOICE_ALIASES[name].items():
-            lookup.update({_clean(alias): code for alias in aliases})
-        lookups[name] = lookup
-    return lookups
+    return {name: choice_lookup(choices.choices, CHOICE_ALIASES[name]) for name, choices in CHOICE_MODEL_FIELDS.items()}
 
 
-def _clean(value: str) -> str:
+def choice_lookup(choices, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Map each accepted spelling of a choice to its code: the label and code of each (code, label)
+    pair of ``choices``, and the ``aliases`` of each code."""
+    lookup = {}
+    with translation.override("zh-hans"):
+        for code, label in choices:
+            lookup[squeeze(str(label))] = code
+            lookup[code.lower()] = code
+    for code, spellings in aliases.items():
+        lookup.update({squeeze(spelling): code for spelling in spellings})
+    return lookup
+
+
+def choice_code(text: str, *, lookup: dict, offered: list[str], label: str):
+    """Return what ``lookup`` maps ``text`` to; raise ValidationError listing what is ``offered``."""
+    code = lookup.get(squeeze(text))
+    if code is None:
+        raise ValidationError(
+            _("%(column)s “%(value)s” is not recognised; use one of: %(choices)s")
+            % {"column": label, "value": text, "choices": "、".join(offered)}
+        )
+    return code
+
+
+def squeeze(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).lower()
 
 
-def parse_roster(fileobj, *, categories, today: datetime.date) -> RosterResult:
+def parse_roster(fileobj, *, categories, today: datetime.date) -> ParseResult:
     """Read and validate every row of a roster workbook, collecting all bad rows at once.
 
     ``categories`` are the active TalentCategory objects a row may name. Raise ``UnsafeWorkbook``
     with a message for the user when the file as a whole cannot be used (not .xlsx, damaged, a
     decompression bomb, no header); a bad row never raises, it becomes a ``RowError``.
+    """
+    categories = {c.name: c.pk for c in categories}
+    return read_workbook(fileobj, lambda workbook: _parse_workbook(workbook, categories=categories, today=today))
+
+
+def read_workbook(fileobj, parse):
+    """Open an uploaded .xlsx file safely and return ``parse(workbook)``.
+
+    Raise ``UnsafeWorkbook`` with a message for the user when the file is not an .xlsx workbook, is
+    too large, would expand like a decompression bomb, or is damaged anywhere ``parse`` reads.
     """
     check_xlsx(fileobj)
     try:
@@ -253,7 +285,7 @@ def parse_roster(fileobj, *, categories, today: datetime.date) -> RosterResult:
     except READ_ERRORS:
         raise UnsafeWorkbook(_("The workbook is damaged or is not a real Excel file, and cannot be read.")) from None
     try:
-        return _parse_workbook(workbook, categories={c.name: c.pk for c in categories}, today=today)
+        return parse(workbook)
     except UnsafeWorkbook:
         raise
     except READ_ERRORS:
@@ -262,8 +294,20 @@ def parse_roster(fileobj, *, categories, today: datetime.date) -> RosterResult:
         workbook.close()
 
 
-def _parse_workbook(workbook, *, categories: dict[str, int], today: datetime.date) -> RosterResult:
-    header_lookup = _header_lookup()
+@dataclass
+class Table:
+    """Where a sheet's data starts: the header row, the column of each field, the rows after it."""
+
+    sheet_title: str
+    header_row: int
+    columns: dict[str, int]
+    rows: Iterator
+
+
+def find_table(workbook, *, columns: tuple[Column, ...], required: tuple[str, ...]) -> Table:
+    """Find the first sheet with a header naming known columns; raise UnsafeWorkbook when none has one."""
+    lookup = header_lookup(columns)
+    labels = {column.field: str(column.label) for column in columns}
     for sheet in workbook.worksheets:
         if not hasattr(sheet, "reset_dimensions"):
             continue  # a chartsheet
@@ -271,28 +315,66 @@ def _parse_workbook(workbook, *, categories: dict[str, int], today: datetime.dat
         sheet.reset_dimensions()
         rows = enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1)
         head = list(islice(rows, HEADER_SCAN_ROWS))
-        found = _find_header(head, header_lookup)
+        found = _find_header(head, lookup)
         if found is None:
             continue
-        header_row, columns = found
-        missing = [_label(f) for f in ("name", "work_unit") if f not in columns]
+        header_row, indexes = found
+        missing = [labels[f] for f in required if f not in indexes]
         if missing:
             raise UnsafeWorkbook(_("The header has no %(columns)s column.") % {"columns": "、".join(missing)})
-        result = RosterResult(sheet_title=sheet.title, header_row=header_row)
         after_header = ((n, cells) for n, cells in head if n > header_row)
-        _parse_rows(
-            result, _chain(after_header, rows), columns, categories=categories, choices=_choice_lookup(), today=today
-        )
-        if not result.rows and not result.errors:
-            raise UnsafeWorkbook(_("The roster has a header but no data rows."))
-        return result
+        return Table(sheet.title, header_row, indexes, _chain(after_header, rows))
     raise UnsafeWorkbook(
         _(
             "No header row with column names such as %(columns)s was found in the first %(rows)d rows. "
             "Download the template and compare."
         )
-        % {"columns": "、".join(_label(f) for f in ("name", "work_unit")), "rows": HEADER_SCAN_ROWS}
+        % {"columns": "、".join(labels[f] for f in required), "rows": HEADER_SCAN_ROWS}
     )
+
+
+def data_rows(table: Table) -> Iterator[tuple[int, dict]]:
+    """Yield the row number and the cell of each known column for every row with something in one.
+
+    Raise UnsafeWorkbook beyond MAX_ROWS rows, or when the header has no row under it.
+    """
+    count = 0
+    for row_number, cells in table.rows:
+        cell_at = {f: cells[i] for f, i in table.columns.items() if i < len(cells)}
+        # Blank rows separate groups in hand-made files; a row with only its 序号 is blank too.
+        if all(cell_text(cell.value) == "" for cell in cell_at.values()):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            message = _("The file has more than %(max)d rows; split it into several files.")
+            raise UnsafeWorkbook(message % {"max": MAX_ROWS})
+        yield row_number, cell_at
+    if not count:
+        raise UnsafeWorkbook(_("The file has a header but no data rows."))
+
+
+def read_cells(cells: dict, columns: tuple[Column, ...], convert) -> tuple[dict, list[str]]:
+    """Convert the filled cells of a row with ``convert(field, cell)``; collect every problem of the row."""
+    values: dict = {}
+    problems: list[str] = []
+    for column in columns:
+        cell = cells.get(column.field)
+        if cell is None or cell_text(cell.value) == "":
+            if column.required:
+                problems.append(_("%(column)s is missing") % {"column": str(column.label)})
+            continue
+        try:
+            values[column.field] = convert(column.field, cell)
+        except ValidationError as error:
+            problems.extend(error.messages)
+    return values, problems
+
+
+def _parse_workbook(workbook, *, categories: dict[str, int], today: datetime.date) -> ParseResult:
+    table = find_table(workbook, columns=COLUMNS, required=("name", "work_unit"))
+    result = ParseResult(sheet_title=table.sheet_title, header_row=table.header_row)
+    _parse_rows(result, data_rows(table), categories=categories, choices=_choice_lookup(), today=today)
+    return result
 
 
 def _chain(first, rest):
@@ -322,18 +404,9 @@ def _find_header(head: list, lookup: dict[str, str]) -> tuple[int, dict[str, int
     return best
 
 
-def _parse_rows(result: RosterResult, rows, columns: dict[str, int], *, categories, choices, today) -> None:
+def _parse_rows(result: ParseResult, rows, *, categories, choices, today) -> None:
     seen_ids: dict[str, int] = {}
-    count = 0
-    for row_number, cells in rows:
-        cell_at = {f: cells[i] for f, i in columns.items() if i < len(cells)}
-        # Blank rows separate groups in hand-made rosters; a row with only its 序号 is blank too.
-        if all(_text(cell.value) == "" for cell in cell_at.values()):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            message = _("The roster has more than %(max)d rows; split it into several files.")
-            raise UnsafeWorkbook(message % {"max": MAX_ROWS})
+    for row_number, cell_at in rows:
         row, problems = _parse_row(row_number, cell_at, categories=categories, choices=choices, today=today)
         if row and row.id_number:
             first = seen_ids.setdefault(row.id_number, row_number)
@@ -345,8 +418,15 @@ def _parse_rows(result: RosterResult, rows, columns: dict[str, int], *, categori
             result.rows.append(row)
 
 
+def bad_rows_error(errors: list[RowError]) -> ValidationError:
+    """Return the error that refuses a file with bad rows, all of it."""
+    return ValidationError(_("%(count)d rows of the file are wrong; nothing was imported.") % {"count": len(errors)})
+
+
 def row_error(row_number: int, problems: list[str]) -> RowError:
     """Build the one message a bad row gets, all its problems in it: ``第12行：缺少姓名；…``."""
+    # A service's message is a sentence; inside the list it loses its full stop.
+    problems = [problem.rstrip("。.") for problem in problems]
     message = _("Row %(row)d: %(problems)s") % {"row": row_number, "problems": _("; ").join(problems)}
     return RowError(row_number, message)
 
@@ -355,7 +435,7 @@ def _label(field_name: str) -> str:
     return str(COLUMNS_BY_FIELD[field_name].label)
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < FLOAT_SAFE_LIMIT:
@@ -366,19 +446,10 @@ def _text(value) -> str:
 
 
 def _parse_row(row_number, cells: dict, *, categories, choices, today) -> tuple[RosterRow | None, list[str]]:
-    problems: list[str] = []
-    values: dict = {}
-    for column in COLUMNS:
-        cell = cells.get(column.field)
-        if cell is None or _text(cell.value) == "":
-            if column.required:
-                problems.append(_("%(column)s is missing") % {"column": _label(column.field)})
-            continue
-        try:
-            values[column.field] = _convert(column.field, cell, categories=categories, choices=choices, today=today)
-        except ValidationError as error:
-            problems.extend(error.messages)
-    id_info = _id_info(values["id_number"], today=today, problems=problems) if "id_number" in values else None
+    values, problems = read_cells(
+        cells, COLUMNS, lambda name, cell: _convert(name, cell, categories=categories, choices=choices, today=today)
+    )
+    id_info = id_number_info(values["id_number"], today=today, problems=problems) if "id_number" in values else None
     if id_info:
         values.setdefault("birth_date", id_info.birth_date)
         values.setdefault("gender", id_info.gender)
@@ -398,23 +469,17 @@ def _convert(field_name: str, cell, *, categories, choices, today):
     value = cell.value
     label = _label(field_name)
     if field_name == "birth_date":
-        return _date(cell, label=label, today=today)
+        return cell_date(cell, label=label, today=today)
     if field_name == "id_number":
-        return _id_text(value, label=label)
-    text = _text(value)
+        return id_text(value, label=label)
+    text = cell_text(value)
     if field_name in choices:
-        code = choices[field_name].get(_clean(text))
-        if code is None:
-            offered = "、".join(aliases[0] for aliases in CHOICE_ALIASES[field_name].values())
-            raise ValidationError(
-                _("%(column)s “%(value)s” is not recognised; use one of: %(choices)s")
-                % {"column": label, "value": text, "choices": offered}
-            )
-        return code
+        offered = [aliases[0] for aliases in CHOICE_ALIASES[field_name].values()]
+        return choice_code(text, lookup=choices[field_name], offered=offered, label=label)
     if field_name == "categories":
         return _categories(text, label=label, categories=categories)
-    if field_name == "name" and CJK.search(text):
-        text = text.replace(" ", "")  # 张  三: spaces pad two-character names to line up
+    if field_name == "name":
+        text = person_name(text)
     elif field_name == "phone":
         try:
             text = validate_phone(text)
@@ -431,7 +496,16 @@ def _convert(field_name: str, cell, *, categories, choices, today):
                 _("%(column)s “%(value)s” is not a valid e-mail address") % {"column": label, "value": text}
             ) from None
     model_field = WorkUnit._meta.get_field("name") if field_name == "work_unit" else Talent._meta.get_field(field_name)
-    max_length = model_field.max_length
+    return limited(text, label=label, max_length=model_field.max_length)
+
+
+def person_name(text: str) -> str:
+    """Drop the spaces in a Chinese name: 张  三 is padded to line up with three-character names."""
+    return text.replace(" ", "") if CJK.search(text) else text
+
+
+def limited(text: str, *, label: str, max_length: int | None) -> str:
+    """Return ``text``, or raise ValidationError when it is longer than its database column allows."""
     if max_length and len(text) > max_length:
         raise ValidationError(_("%(column)s is longer than %(max)d characters") % {"column": label, "max": max_length})
     return text
@@ -449,8 +523,11 @@ def _categories(text: str, *, label: str, categories: dict[str, int]) -> list[in
     return ids
 
 
-def _date(cell, *, label: str, today: datetime.date) -> datetime.date:
-    """Read an Excel date, an Excel serial number, or text such as 1978.05 / 1978年5月 / 19780512."""
+def cell_date(cell, *, label: str, today: datetime.date | None) -> datetime.date:
+    """Read an Excel date, an Excel serial number, or text such as 1978.05 / 1978年5月 / 19780512.
+
+    A date after ``today`` is refused; with ``today=None`` a future date is accepted.
+    """
     value = cell.value
     if isinstance(value, datetime.datetime):
         day = value.date()
@@ -465,7 +542,7 @@ def _date(cell, *, label: str, today: datetime.date) -> datetime.date:
             message = _("%(column)s “%(value)s” is not a date such as 1978-05-12 or 1978.05")
             raise ValidationError(message % {"column": label, "value": text})
     shown = _date_text(cell) if not isinstance(value, datetime.date) else f"{day:%Y-%m-%d}"
-    if day > today:
+    if today and day > today:
         raise ValidationError(_("%(column)s “%(value)s” is in the future") % {"column": label, "value": shown})
     if day.year < 1900:
         raise ValidationError(_("%(column)s “%(value)s” is before 1900") % {"column": label, "value": shown})
@@ -478,7 +555,7 @@ def _date_text(cell) -> str:
         # 1978.10 typed into a number cell is stored as 1978.1: read it as Excel shows it.
         decimals = (getattr(cell, "number_format", "") or "").partition(".")[2]
         return f"{value:.{len(decimals)}f}" if decimals.startswith("0") else repr(value)
-    return unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
+    return unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
 
 
 def _date_from_text(text: str, *, label: str) -> datetime.date | None:
@@ -494,7 +571,7 @@ def _date_from_text(text: str, *, label: str) -> datetime.date | None:
         ) from None
 
 
-def _id_text(value, *, label: str) -> str:
+def id_text(value, *, label: str) -> str:
     if isinstance(value, float):
         if value >= FLOAT_SAFE_LIMIT or not value.is_integer():
             message = _(
@@ -503,11 +580,12 @@ def _id_text(value, *, label: str) -> str:
             )
             raise ValidationError(message % {"column": label})
         value = int(value)
-    return unicodedata.normalize("NFKC", _text(value)).replace(" ", "").upper()
+    return unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "").upper()
 
 
-def _id_info(number: str, *, today: datetime.date, problems: list[str]):
-    label = _label("id_number")
+def id_number_info(number: str, *, today: datetime.date, problems: list[str], label: str = ""):
+    """Return what an ID number says (birth date, gender), or None after adding why it is invalid."""
+    label = label or _label("id_number")
     try:
         return parse_id_number(number, today=today)
     except ValidationError as error:
@@ -519,7 +597,7 @@ def _id_info(number: str, *, today: datetime.date, problems: list[str]):
         return None
 
 
-def roster_review(*, result: RosterResult, organization, user) -> RosterReview:
+def roster_review(*, result: ParseResult, organization, user) -> RosterReview:
     """Sort the valid rows into creations and updates and add the errors only the database can show.
 
     A row whose ID number is already registered updates that talent, allowed only when the talent is
@@ -602,29 +680,44 @@ TEMPLATE_EXAMPLE = {
 
 def write_roster_template(target, *, categories) -> None:
     """Write the roster template: a title row, the header, one example row, and a sheet of instructions."""
+    write_template(
+        target,
+        title=_("Talent roster"),
+        heading=_("Talent roster (columns marked * are required; delete the example in row 3 before importing)"),
+        columns=COLUMNS,
+        example=TEMPLATE_EXAMPLE,
+        notes={column.field: _column_help(column, categories) for column in COLUMNS},
+    )
+
+
+def write_template(
+    target, *, title: str, heading: str, columns: tuple[Column, ...], example: dict, notes: dict[str, str]
+) -> None:
+    """Write an import template: ``heading`` merged over the header (* marks required columns), an
+    example row, text-formatted rows below it, and a sheet with the ``notes`` on each column's field."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Talent roster")
-    last = get_column_letter(len(COLUMNS))
+    sheet.title = title
+    last = get_column_letter(len(columns))
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = _("Talent roster (columns marked * are required; delete the example in row 3 before importing)")
+    sheet["A1"] = heading
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
         header = sheet.cell(row=2, column=index, value=str(column.label) + ("*" if column.required else ""))
         header.font, header.fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
-        example = sheet.cell(row=3, column=index, value=TEMPLATE_EXAMPLE[column.field] or None)
-        example.number_format = "@"  # text, so ID numbers and dates keep every character
+        cell = sheet.cell(row=3, column=index, value=example.get(column.field) or None)
+        cell.number_format = "@"  # text, so ID numbers and dates keep every character
         for row in range(4, 504):
             sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A3"
-    notes = workbook.create_sheet(_("Instructions"))
-    notes.append([_("Column"), _("What to write")])
-    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 16, 90
-    for column in COLUMNS:
-        notes.append([str(column.label), _column_help(column, categories)])
+    instructions = workbook.create_sheet(_("Instructions"))
+    instructions.append([_("Column"), _("What to write")])
+    instructions.column_dimensions["A"].width, instructions.column_dimensions["B"].width = 16, 90
+    for column in columns:
+        instructions.append([str(column.label), notes.get(column.field, "")])
     workbook.save(target)
 
 
@@ -642,12 +735,17 @@ def _column_help(column: Column, categories) -> str:
     }.get(column.field, "")
 
 
-def read_batch(batch, *, today: datetime.date) -> RosterResult:
-    """Parse the workbook stored on an import batch again, as it was uploaded."""
+def read_batch(batch, *, today: datetime.date) -> ParseResult:
+    """Parse the roster stored on an import batch again, as it was uploaded."""
     categories = TalentCategory.objects.filter(is_active=True)
+    return read_stored(batch, lambda stored: parse_roster(stored, categories=categories, today=today))
+
+
+def read_stored(batch, parse):
+    """Return ``parse(file)`` for the workbook stored on an import batch; UnsafeWorkbook if it is gone."""
     try:
         with batch.file.open("rb") as stored:
-            return parse_roster(stored, categories=categories, today=today)
+            return parse(stored)
     except (OSError, ValueError) as error:
         if isinstance(error, UnsafeWorkbook):
             raise

@@ -266,6 +266,8 @@ class MajorEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
     )
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    # For a serious health condition: the day the talent left hospital, reported later (三必访).
+    discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("major event")

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from accounts.models import Organization, User
-from talents.imports import RosterResult, RosterRow, organization_may_import, roster_review
+from talents import hooks
+from talents.imports import ParseResult, RosterRow, bad_rows_error, organization_may_import, roster_review
 from talents.models import (
     Achievement,
     ImportBatch,
@@ -82,8 +83,25 @@ def personal_data_access_record(
 
 
 def major_event_report(*, talent: Talent, kind: str, date: datetime.date, description: str, user: User) -> MajorEvent:
-    """Record a major event reported to the leader and the office (DOMAIN.md rule 10)."""
-    return MajorEvent.objects.create(talent=talent, kind=kind, date=date, description=description, reported_by=user)
+    """Record a major event reported to the leader and the office (DOMAIN.md rule 10).
+
+    After the commit, the registered hooks run (the must-visit tasks of ``liaison``).
+    """
+    event = MajorEvent.objects.create(talent=talent, kind=kind, date=date, description=description, reported_by=user)
+    transaction.on_commit(lambda: hooks.major_event_reported(event))
+    return event
+
+
+def major_event_discharge(*, event: MajorEvent, on: datetime.date) -> MajorEvent:
+    """Record the day a seriously ill talent left hospital; a second visit falls due within a week."""
+    if event.kind != MajorEvent.Kind.HEALTH:
+        raise ValidationError(_("Only a serious health condition has a discharge."))
+    if on < event.date:
+        raise ValidationError({"on": _("The discharge cannot come before the illness was reported.")})
+    event.discharged_on = on
+    event.save(update_fields=["discharged_on"])
+    transaction.on_commit(lambda: hooks.major_event_reported(event))
+    return event
 
 
 def achievement_add(*, talent: Talent, date: datetime.date, title: str, description: str, user: User) -> Achievement:
@@ -123,7 +141,7 @@ IMPORT_BATCH_SIZE = 1000
 
 
 @transaction.atomic
-def roster_import(*, result: RosterResult, organization: Organization, user: User, batch: ImportBatch) -> ImportBatch:
+def roster_import(*, result: ParseResult, organization: Organization, user: User, batch: ImportBatch) -> ImportBatch:
     """Import a parsed roster into ``organization`` all or nothing, and record it on ``batch``.
 
     Refuse a roster with any bad row, a batch already done, or an organization outside the user's
@@ -131,17 +149,10 @@ def roster_import(*, result: RosterResult, organization: Organization, user: Use
     created; unknown work units are created under ``organization``. Bulk writes send no signals,
     so the audit log records nothing for them: ``batch`` is the record of the import.
     """
-    # Locked, so two clicks on "confirm" import once.
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.PENDING:
-        raise ValidationError(_("This roster has already been imported or was rejected."))
-    if not organization_may_import(organization=organization, user=user):
-        raise ValidationError(_("You may not import into this organization."))
+    batch = import_batch_claim(batch=batch, organization=organization, user=user)
     review = roster_review(result=result, organization=organization, user=user)
     if review.errors:
-        raise ValidationError(
-            _("%(count)d rows of the roster are wrong; nothing was imported.") % {"count": len(review.errors)}
-        )
+        raise bad_rows_error(review.errors)
     units = dict(review.units)
     new_units = [WorkUnit(organization=organization, name=name) for name in review.new_units]
     units.update((unit.name, unit) for unit in WorkUnit.objects.bulk_create(new_units))
@@ -157,11 +168,7 @@ def roster_import(*, result: RosterResult, organization: Organization, user: Use
         updated=list(zip(updated, review.to_update, strict=True)),
         created=list(zip(created, review.to_create, strict=True)),
     )
-    batch.row_count = len(result.rows)
-    batch.created_count, batch.updated_count = len(created), len(updated)
-    batch.status, batch.finished_at = ImportBatch.Status.DONE, now
-    batch.save(update_fields=["row_count", "created_count", "updated_count", "status", "finished_at"])
-    return batch
+    return import_batch_finish(batch=batch, rows=len(result.rows), created=len(created), updated=len(updated), now=now)
 
 
 def _roster_apply(talent: Talent, row: RosterRow, unit: WorkUnit) -> Talent:
@@ -216,3 +223,40 @@ def _roster_categories(*, updated: list, created: list) -> None:
         for category_id in row.category_ids or ()
     ]
     links.objects.bulk_create(new_links, batch_size=IMPORT_BATCH_SIZE)
+
+
+def import_batch_create(
+    *, organization: Organization, kind: str, file, user: User, result: ParseResult, rejected: bool
+) -> ImportBatch:
+    """Record an uploaded import file and its row count; a file with bad rows is kept only to show them."""
+    return ImportBatch.objects.create(
+        kind=kind,
+        organization=organization,
+        file=file,
+        original_name=file.name[:255],
+        uploaded_by=user,
+        row_count=len(result.rows) + len(result.errors),
+        status=ImportBatch.Status.REJECTED if rejected else ImportBatch.Status.PENDING,
+    )
+
+
+def import_batch_claim(*, batch: ImportBatch, organization: Organization, user: User) -> ImportBatch:
+    """Lock a batch awaiting confirmation for the import running in this transaction.
+
+    Refuse a batch already imported or rejected, and an organization outside the user's scope. The
+    row lock makes a second click on "confirm" wait, then find the batch done: it imports once.
+    """
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PENDING:
+        raise ValidationError(_("This file has already been imported or was rejected."))
+    if not organization_may_import(organization=organization, user=user):
+        raise ValidationError(_("You may not import into this organization."))
+    return batch
+
+
+def import_batch_finish(*, batch: ImportBatch, rows: int, created: int, updated: int = 0, now) -> ImportBatch:
+    """Mark a claimed batch done with what it wrote; bulk writes send no signals, so this is their record."""
+    batch.row_count, batch.created_count, batch.updated_count = rows, created, updated
+    batch.status, batch.finished_at = ImportBatch.Status.DONE, now
+    batch.save(update_fields=["row_count", "created_count", "updated_count", "status", "finished_at"])
+    return batch

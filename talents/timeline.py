@@ -8,6 +8,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -44,10 +46,14 @@ def _talent_records(talent, user):
     for achievement in talent.achievements.all():
         yield Entry(achievement.date, "achievement", _("Achievement"), achievement.title, achievement.description)
     for event in talent.major_events.select_related("reported_by"):
+        discharge = event.kind == event.Kind.HEALTH and not event.discharged_on
         yield Entry(
             event.date, "event", _("Major event"), event.get_kind_display(), event.description,
             badge=str(event.reported_by),
+            url=reverse("talents:major_event_discharge", args=[event.pk]) if discharge else "",
         )  # fmt: skip
+        if event.discharged_on:
+            yield Entry(event.discharged_on, "event", _("Major event"), _("Discharged from hospital"))
     for rec in talent.recommendations.all():
         yield Entry(datetime.date(rec.year, 1, 1), "recommendation", _("Recommendation"), str(rec), rec.notes,
                     badge=rec.get_status_display())  # fmt: skip

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/restore/", views.talent_restore, name="talent_restore"),
     path("<int:pk>/history/", views.talent_history, name="talent_history"),
     path("<int:pk>/events/add/", views.major_event_add, name="major_event_add"),
+    path("events/<int:pk>/discharge/", views.major_event_discharge, name="major_event_discharge"),
     path("<int:pk>/achievements/add/", views.achievement_add, name="achievement_add"),
     path("<int:pk>/recommendations/add/", views.recommendation_add, name="recommendation_add"),
     path("units/", views.workunit_list, name="workunit_list"),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +21,7 @@ from talents.exports import talent_list_sheet
 from talents.filters import TalentFilter
 from talents.forms import (
     AchievementForm,
+    DischargeForm,
     MajorEventForm,
     RecommendationForm,
     RosterUploadForm,
@@ -27,7 +29,7 @@ from talents.forms import (
     WorkUnitForm,
 )
 from talents.imports import read_batch, roster_review, write_roster_template
-from talents.models import ImportBatch, PersonalDataAccess, Talent, TalentCategory, WorkUnit
+from talents.models import ImportBatch, MajorEvent, PersonalDataAccess, Talent, TalentCategory, WorkUnit
 
 PAGE_SIZE = 25
 editor_required = role_required("staff", "liaison")
@@ -257,77 +259,137 @@ def workunit_edit(request, pk):
 ROSTER_PREVIEW_ROWS = 20
 
 
-def _visible_batch(request, pk) -> ImportBatch:
-    batches = ImportBatch.objects.filter(scoping.organization_q(request.user, "organization__path"))
+def visible_batch(request, pk, kind: str) -> ImportBatch:
+    """Fetch an import batch of ``kind`` in the staff member's subtrees (404 otherwise)."""
+    batches = ImportBatch.objects.filter(scoping.organization_q(request.user, "organization__path"), kind=kind)
     return get_object_or_404(batches.select_related("organization", "uploaded_by"), pk=pk)
+
+
+def template_response(write, filename: str) -> FileResponse:
+    """Send the import template ``write(target)`` produces as a download."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    write(target)
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def import_upload(request, form_class, template: str, *, preview_url):
+    """The upload step of every import: keep a valid file as a batch and show its preview.
+
+    ``form_class`` is a WorkbookUploadForm. A file with bad rows is kept too, rejected, only to list
+    them; ``preview_url(batch, form)`` is where to go.
+    """
+    form = form_class(request.POST or None, request.FILES or None, user=request.user, today=timezone.localdate())
+    if form.is_valid():
+        review = form.review()
+        batch = services.import_batch_create(
+            organization=form.organization(), kind=form.kind, file=form.cleaned_data["file"], user=request.user,
+            result=form.result, rejected=bool(review.errors),
+        )  # fmt: skip
+        return redirect(preview_url(batch, form))
+    return render(request, template, {"form": form})
+
+
+def render_batch_preview(request, batch: ImportBatch, template: str, review, **context):
+    """Render an import's preview; ``review()`` reads and checks the stored file of a batch not yet done."""
+    checked = None
+    if batch.status != ImportBatch.Status.DONE:
+        try:
+            checked = review()
+        except UnsafeWorkbook as error:
+            messages.error(request, str(error))
+    return render(request, template, {"batch": batch, "review": checked, **context})
+
+
+def confirm_batch(request, batch: ImportBatch, *, run, preview_url: str, done):
+    """Import a batch once: ``run()`` reads and imports it, ``done(batch)`` gives the message and next URL.
+
+    Whatever stops it (a file gone, a bad row, a batch imported meanwhile) is shown on the preview.
+    """
+    if batch.status == ImportBatch.Status.DONE:
+        messages.info(request, _("This file has already been imported."))
+        return redirect(preview_url)
+    try:
+        batch = run()
+    except UnsafeWorkbook as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        message, next_url = done(batch)
+        messages.success(request, message)
+        return redirect(next_url)
+    return redirect(preview_url)
 
 
 @require_GET
 @login_required
 @staff_required
 def roster_template(request):
-    target = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    write_roster_template(target, categories=TalentCategory.objects.filter(is_active=True))
-    target.seek(0)
-    filename = _("talent-roster-template.xlsx")
-    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    categories = TalentCategory.objects.filter(is_active=True)
+    return template_response(
+        lambda target: write_roster_template(target, categories=categories), _("talent-roster-template.xlsx")
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @staff_required
 def roster_import(request):
-    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user, today=timezone.localdate())
-    if form.is_valid():
-        upload, organization = form.cleaned_data["file"], form.cleaned_data["organization"]
-        review = roster_review(result=form.result, organization=organization, user=request.user)
-        batch = ImportBatch.objects.create(
-            organization=organization,
-            file=upload,
-            original_name=upload.name[:255],
-            uploaded_by=request.user,
-            row_count=len(form.result.rows) + len(form.result.errors),
-            # A roster with bad rows is kept to show them, and can never be confirmed.
-            status=ImportBatch.Status.REJECTED if review.errors else ImportBatch.Status.PENDING,
-        )
-        return redirect("talents:roster_import_preview", pk=batch.pk)
-    return render(request, "talents/roster_import.html", {"form": form})
+    return import_upload(
+        request, RosterUploadForm, "talents/roster_import.html",
+        preview_url=lambda batch, form: reverse("talents:roster_import_preview", args=[batch.pk]),
+    )  # fmt: skip
 
 
 @require_GET
 @login_required
 @staff_required
 def roster_import_preview(request, pk):
-    batch = _visible_batch(request, pk)
-    review = None
-    if batch.status != ImportBatch.Status.DONE:
-        try:
-            result = read_batch(batch, today=timezone.localdate())
-        except UnsafeWorkbook as error:
-            messages.error(request, str(error))
-        else:
-            review = roster_review(result=result, organization=batch.organization, user=request.user)
-    context = {"batch": batch, "review": review, "sample_size": ROSTER_PREVIEW_ROWS}
-    return render(request, "talents/roster_import_preview.html", context)
+    batch = visible_batch(request, pk, ImportBatch.Kind.ROSTER)
+
+    def review():
+        result = read_batch(batch, today=timezone.localdate())
+        return roster_review(result=result, organization=batch.organization, user=request.user)
+
+    return render_batch_preview(
+        request, batch, "talents/roster_import_preview.html", review, sample_size=ROSTER_PREVIEW_ROWS
+    )
 
 
 @require_POST
 @login_required
 @staff_required
 def roster_import_confirm(request, pk):
-    batch = _visible_batch(request, pk)
-    if batch.status == ImportBatch.Status.DONE:
-        messages.info(request, _("This roster has already been imported."))
-        return redirect("talents:roster_import_preview", pk=batch.pk)
-    try:
+    batch = visible_batch(request, pk, ImportBatch.Kind.ROSTER)
+
+    def run():
         result = read_batch(batch, today=timezone.localdate())
-        batch = services.roster_import(result=result, organization=batch.organization, user=request.user, batch=batch)
-    except UnsafeWorkbook as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+        return services.roster_import(result=result, organization=batch.organization, user=request.user, batch=batch)
+
+    def done(batch):
         counts = {"created": batch.created_count, "updated": batch.updated_count}
-        messages.success(request, _("Roster imported: %(created)d talents added, %(updated)d updated.") % counts)
-        return redirect("talents:talent_list")
-    return redirect("talents:roster_import_preview", pk=batch.pk)
+        message = _("Roster imported: %(created)d talents added, %(updated)d updated.") % counts
+        return message, reverse("talents:talent_list")
+
+    preview_url = reverse("talents:roster_import_preview", args=[batch.pk])
+    return confirm_batch(request, batch, run=run, preview_url=preview_url, done=done)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@editor_required
+def major_event_discharge(request, pk):
+    health = MajorEvent.objects.filter(kind=MajorEvent.Kind.HEALTH, talent__in=Talent.objects.visible_to(request.user))
+    event = get_object_or_404(health, pk=pk)
+    _visible_talent(request, event.talent_id, edit=True)
+    form = DischargeForm(request.POST or None, initial={"on": timezone.localdate()})
+    if form.is_valid():
+        try:
+            services.major_event_discharge(event=event, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Discharge recorded; the paired leaders are asked to visit within a week."))
+            return redirect("talents:talent_detail", pk=event.talent_id)
+    return render(request, "talents/major_event_discharge.html", {"form": form, "event": event})

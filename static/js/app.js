@@ -5,3 +5,8 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Progress bars take their width from data-rate, so no inline style is needed.
+document.querySelectorAll(".w-rate[data-rate]").forEach((bar) => {
+  bar.style.width = `${Math.min(100, Number(bar.dataset.rate) || 0)}%`;
+});

@@ -64,7 +64,7 @@ def test_bad_rows_print_one_line_each_and_exit_non_zero(tmp_path, staff_a, towns
             stderr=err,
         )
     assert err.getvalue().splitlines() == ["第4行：缺少姓名", "第5行：出生日期“1978-13”不存在（月份或日期超出范围）"]
-    assert str(caught.value) == "名册中有2行有误，未导入任何数据。"
+    assert str(caught.value) == "文件中有2行有误，未导入任何数据。"
     assert caught.value.returncode == 1
     assert not Talent.objects.exists()
     assert not ImportBatch.objects.exists()

@@ -367,11 +367,11 @@ def test_header_without_work_unit_column_is_refused():
 def test_roster_over_the_row_limit_is_refused(monkeypatch):
     monkeypatch.setattr("talents.imports.MAX_ROWS", 2)
     rows = [["张三", "", "", "", "", "", "", "青山中学"]] * 3
-    assert refused(roster_bytes(rows)) == "名册超过2行，请拆分为多个文件分别导入。"
+    assert refused(roster_bytes(rows)) == "文件超过2行，请拆分为多个文件分别导入。"
 
 
 def test_header_without_data_rows_is_refused():
-    assert refused(roster_bytes([[], []])) == "名册只有表头，没有数据行。"
+    assert refused(roster_bytes([[], []])) == "文件只有表头，没有数据行。"
 
 
 def test_file_over_10_mb_is_refused():

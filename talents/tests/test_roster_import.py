@@ -5,6 +5,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from talents.models import ImportBatch, Talent, WorkUnit
+from talents.tests.import_pages import (
+    assert_forbidden,
+    assert_login_required,
+    assert_wrong_methods_refused,
+    import_urls,
+)
 from talents.tests.roster_files import decompression_bomb, id_number, roster_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +148,7 @@ def test_confirm_twice_imports_once(client, staff_a, township_a):
     batch = uploaded(client, township_a, GOOD_ROWS)
     client.post(reverse("talents:roster_import_confirm", args=[batch.pk]))
     response = client.post(reverse("talents:roster_import_confirm", args=[batch.pk]), follow=True)
-    assert "该名册已经导入。" in response.content.decode()
+    assert "该文件已经导入。" in response.content.decode()
     assert Talent.objects.count() == 2
 
 
@@ -200,24 +206,15 @@ def test_leader_and_liaison_get_403(client, request, persona, staff_a, township_
     client.force_login(staff_a)
     batch = uploaded(client, township_a, GOOD_ROWS)
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("talents:roster_import")).status_code == 403
-    assert client.get(reverse("talents:roster_template")).status_code == 403
+    assert_forbidden(client, import_urls("talents:roster", batch.pk))
     assert post_roster(client, township_a, roster_bytes(GOOD_ROWS)).status_code == 403
-    assert client.get(reverse("talents:roster_import_preview", args=[batch.pk])).status_code == 403
-    assert client.post(reverse("talents:roster_import_confirm", args=[batch.pk])).status_code == 403
     assert not Talent.objects.exists()
 
 
 def test_anonymous_goes_to_login(client):
-    for url in (reverse("talents:roster_import"), reverse("talents:roster_template")):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("accounts:login"))
+    assert_login_required(client, import_urls("talents:roster"))
 
 
 def test_wrong_methods_get_405(client, staff_a):
     client.force_login(staff_a)
-    assert client.get(reverse("talents:roster_import_confirm", args=[1])).status_code == 405
-    assert client.post(reverse("talents:roster_import_preview", args=[1])).status_code == 405
-    assert client.post(reverse("talents:roster_template")).status_code == 405
-    assert client.delete(reverse("talents:roster_import")).status_code == 405
+    assert_wrong_methods_refused(client, import_urls("talents:roster"))

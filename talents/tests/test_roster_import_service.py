@@ -93,7 +93,7 @@ def test_roster_with_a_bad_row_writes_nothing(staff_a, township_a):
     with pytest.raises(ValidationError) as caught:
         roster_import(result=result, organization=township_a, user=staff_a, batch=batch)
 
-    assert caught.value.messages == ["名册中有1行有误，未导入任何数据。"]
+    assert caught.value.messages == ["文件中有1行有误，未导入任何数据。"]
     assert not Talent.objects.exists()
     assert not WorkUnit.objects.filter(name="青山中学").exists()
     batch.refresh_from_db()

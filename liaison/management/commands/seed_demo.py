@@ -1,4 +1,4 @@
-"""Build the demo county: organizations, users for every role, work units and talents.
+"""Build the demo county: organizations, users for every role, talents, leaders, pairings, contacts.
 
 Running it again changes nothing: every row is looked up by its natural key before it is made.
 """
@@ -7,9 +7,11 @@ import secrets
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Membership, Organization, Role, User
+from liaison import demo as liaison_demo
 from talents import demo as talents_demo
 
 COUNTY = "示范县"
@@ -78,6 +80,7 @@ class Command(BaseCommand):
                 created.append(self._new_password(user))
 
         talents_demo.seed(organizations=by_name, users=users, reporter=users["qingshan_liaison"])
+        liaison_demo.seed(organizations=by_name, users=users, today=timezone.localdate())
         if created:
             self.stdout.write(self.style.SUCCESS("演示账号（密码只显示这一次，请妥善保存）:"))
             for user, password in created:

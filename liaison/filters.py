@@ -1,0 +1,89 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, User
+from liaison.models import Appeal, AppealCategory, Leader, Pairing, Term
+
+
+class PairingFilter(django_filters.FilterSet):
+    """Filters of the pairings list; choices are limited to what the user may see."""
+
+    term = django_filters.ModelChoiceFilter(label=_("Term"), queryset=Term.objects.none(), empty_label=_("All"))
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All")
+    )
+    leader = django_filters.ModelChoiceFilter(label=_("Leader"), queryset=Leader.objects.none(), empty_label=_("All"))
+    state = django_filters.ChoiceFilter(
+        label=_("Pairing"),
+        choices=[("active", _("Active")), ("ended", _("Ended"))],
+        method="filter_state",
+        empty_label=_("All"),
+    )
+    compliance = django_filters.ChoiceFilter(
+        label=_("This year"),
+        choices=[("met", _("Minimum met")), ("below", _("Below the minimum"))],
+        method="filter_compliance",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ["term", "organization", "leader", "state", "compliance"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["term"].queryset = Term.objects.visible_to(user)
+        self.filters["organization"].queryset = Organization.objects.visible_to(user)
+        self.filters["leader"].queryset = Leader.objects.visible_to(user).select_related("user")
+
+    def filter_subtree(self, queryset, name, value):
+        return queryset.filter(talent__organization__path__startswith=value.path)
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(end__isnull=value == "active")
+
+    def filter_compliance(self, queryset, name, value):
+        return queryset.filter(end__isnull=True, met_minimum=value == "met")
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class AppealFilter(django_filters.FilterSet):
+    """Filters of the appeal ledger; choices are limited to what the user may see."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Appeal.Status.choices, empty_label=_("All"))
+    category = django_filters.ModelChoiceFilter(
+        label=_("Appeal category"), queryset=AppealCategory.objects.all(), empty_label=_("All")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All")
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue?"), choices=[("yes", _("Overdue")), ("no", _("Not overdue"))], method="filter_overdue",
+        empty_label=_("All"),
+    )  # fmt: skip
+    handler = django_filters.ModelChoiceFilter(label=_("Handler"), queryset=User.objects.none(), empty_label=_("All"))
+    year = YearFilter(label=_("Year received"), field_name="received_on__year", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Appeal
+        fields = ["status", "category", "organization", "overdue", "handler", "year"]
+
+    def __init__(self, data=None, *args, user, today, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        self.filters["organization"].queryset = Organization.objects.visible_to(user)
+        # Only people who handle an appeal the user sees, not every user in scope.
+        handlers = Appeal.objects.visible_to(user).filter(handler__isnull=False).values("handler_id")
+        self.filters["handler"].queryset = User.objects.filter(pk__in=handlers).order_by("name", "username")
+
+    def filter_subtree(self, queryset, name, value):
+        return queryset.filter(organization__path__startswith=value.path)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(deadline__lt=self.today, status__in=Appeal.OPEN_STATUSES)
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)

@@ -1,0 +1,95 @@
+"""The compliance figures against a fixture counted by hand.
+
+Township A: three active pairings in the current term (minimum 1 a year):
+  - pairing_a (leader_a ↔ 张三): one confirmed contact this year → met
+  - leader_a ↔ 王五: one contact last year and one pending this year → below
+  - leader A2 ↔ 赵六: none → below
+Township B: one pairing with two contacts this year → met. An ended pairing is ignored.
+So the county sees 青山镇 1 of 3 (33.3 %) and 绿水乡 1 of 1 (100 %).
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from liaison.models import Pairing
+from liaison.tests.factories import ContactLogFactory, LeaderFactory, PairingFactory, TermFactory
+from talents.tests.factories import TalentFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("liaison:compliance")
+
+
+@pytest.fixture
+def fixture(pairing_a, township_a, township_b, work_unit_a, work_unit_b, talent_b, leader_a_record):
+    term_a = pairing_a.term
+    term_a.start, term_a.end = datetime.date(2025, 1, 1), datetime.date(2099, 12, 31)
+    term_a.save()
+    this_year = datetime.date.today().year
+    ContactLogFactory(pairing=pairing_a, date=datetime.date(this_year, 1, 2))
+    wang = PairingFactory(term=term_a, leader=leader_a_record, talent=TalentFactory(name="王五", work_unit=work_unit_a))
+    ContactLogFactory(pairing=wang, date=datetime.date(this_year - 1, 5, 1))
+    ContactLogFactory(pairing=wang, date=datetime.date(this_year, 1, 3), confirmed_at=None)
+    leader_a2 = LeaderFactory(organization=township_a, user__name="孙丽华")
+    PairingFactory(term=term_a, leader=leader_a2, talent=TalentFactory(name="赵六", work_unit=work_unit_a))
+    PairingFactory(term=term_a, leader=leader_a2, talent=TalentFactory(work_unit=work_unit_a),
+                   end=datetime.date(2025, 6, 1))  # fmt: skip
+    term_b = TermFactory(organization=township_b, start=datetime.date(2025, 1, 1), end=datetime.date(2099, 12, 31))
+    pairing_b = PairingFactory(term=term_b, leader=LeaderFactory(organization=township_b), talent=talent_b)
+    ContactLogFactory(pairing=pairing_b, date=datetime.date(this_year, 1, 4))
+    ContactLogFactory(pairing=pairing_b, date=datetime.date(this_year, 1, 5))
+    return leader_a2
+
+
+def test_county_figures_by_township(client, county_staff, fixture):
+    client.force_login(county_staff)
+    rows = {
+        r["name"]: (r["total"], r["met"], r["below"], r["rate"]) for r in client.get(URL).context["by_organization"]
+    }
+    assert rows == {"青山镇": (3, 1, 2, 33.3), "绿水乡": (1, 1, 0, 100.0)}
+
+
+def test_below_list_and_scorecards(client, staff_a, fixture, leader_a_record):
+    client.force_login(staff_a)
+    response = client.get(URL)
+    assert sorted(p.talent.name for p in response.context["below"]) == ["王五", "赵六"]
+    cards = {c["leader"].pk: (c["talents"], c["due"], c["contacts"]) for c in response.context["scorecards"]}
+    assert cards == {leader_a_record.pk: (2, 1, 1), fixture.pk: (1, 1, 0)}
+    assert "绿水乡" not in response.content.decode()
+
+
+def test_township_staff_cannot_pick_another_township(client, staff_a, fixture, township_b):
+    client.force_login(staff_a)
+    response = client.get(URL, {"organization": township_b.pk})
+    assert response.status_code == 200
+    assert response.context["root"].name == "青山镇"
+
+
+def test_garbage_parameter_is_not_a_500(client, staff_a, fixture):
+    client.force_login(staff_a)
+    assert client.get(URL, {"organization": "abc"}).status_code == 200
+
+
+def test_query_count_is_bounded(client, county_staff, fixture, django_assert_max_num_queries):
+    client.force_login(county_staff)
+    with django_assert_max_num_queries(12):
+        client.get(URL)
+
+
+def test_leader_gets_403(client, leader_a, fixture):
+    client.force_login(leader_a)
+    assert client.get(URL).status_code == 403
+
+
+def test_anonymous_goes_to_login(client):
+    assert client.get(URL).status_code == 302
+
+
+def test_post_is_405(client, staff_a):
+    client.force_login(staff_a)
+    assert client.post(URL).status_code == 405
+
+
+def test_met_minimum_annotation(pairing_a):
+    assert Pairing.objects.with_year_stats(2026).get().met_minimum is False

@@ -1,0 +1,141 @@
+"""Staff pages of terms, leaders and pairings: list, create, end, reassign, hand over, next term."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from liaison.models import Leader, Pairing, Term
+from liaison.tests.factories import LeaderFactory, PairingFactory, TermFactory
+from talents.tests.factories import TalentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pairing_list_is_scoped_and_filters_by_compliance(client, staff_a, county_staff, pairing_a, talent_b):
+    other = PairingFactory(talent=talent_b, term=TermFactory(organization=talent_b.organization))
+    client.force_login(staff_a)
+    response = client.get(reverse("liaison:pairing_list"))
+    assert [p.pk for p in response.context["page"]] == [pairing_a.pk]
+    client.force_login(county_staff)
+    assert {p.pk for p in client.get(reverse("liaison:pairing_list")).context["page"]} == {pairing_a.pk, other.pk}
+    below = client.get(reverse("liaison:pairing_list"), {"compliance": "below"}).context["page"]
+    assert len(below) == 2
+
+
+def test_pairing_list_query_count(client, staff_a, pairing_a, work_unit_a, django_assert_max_num_queries):
+    for _ in range(30):
+        PairingFactory(term=pairing_a.term, leader=pairing_a.leader, talent=TalentFactory(work_unit=work_unit_a))
+    client.force_login(staff_a)
+    with django_assert_max_num_queries(12):
+        assert len(client.get(reverse("liaison:pairing_list")).context["page"]) == 30
+
+
+def test_staff_pair_a_leader_and_a_talent(client, staff_a, term_a, leader_a_record, talent_a):
+    client.force_login(staff_a)
+    data = {"leader": leader_a_record.pk, "talent": talent_a.pk, "start": "2026-02-01"}
+    response = client.post(reverse("liaison:pairing_add", args=[term_a.pk]), data)
+    assert response.status_code == 302
+    assert Pairing.objects.get().start == datetime.date(2026, 2, 1)
+
+
+def test_pairing_twice_shows_the_rule(client, staff_a, pairing_a):
+    client.force_login(staff_a)
+    data = {"leader": pairing_a.leader.pk, "talent": pairing_a.talent.pk, "start": "2026-02-01"}
+    response = client.post(reverse("liaison:pairing_add", args=[pairing_a.term.pk]), data)
+    assert response.status_code == 200
+    assert "已与" in response.content.decode()
+    assert Pairing.objects.count() == 1
+
+
+def test_pairing_a_talent_out_of_scope_is_refused(client, staff_a, term_a, leader_a_record, talent_b):
+    client.force_login(staff_a)
+    data = {"leader": leader_a_record.pk, "talent": talent_b.pk, "start": "2026-02-01"}
+    assert client.post(reverse("liaison:pairing_add", args=[term_a.pk]), data).status_code == 200
+    assert not Pairing.objects.exists()
+
+
+def test_another_townships_term_is_404(client, staff_b, term_a):
+    client.force_login(staff_b)
+    assert client.get(reverse("liaison:pairing_add", args=[term_a.pk])).status_code == 404
+
+
+def test_end_and_reassign(client, staff_a, pairing_a, township_a):
+    successor = LeaderFactory(organization=township_a)
+    client.force_login(staff_a)
+    data = {"leader": successor.pk, "on": "2026-06-01", "reason": "adjustment"}
+    assert client.post(reverse("liaison:pairing_reassign", args=[pairing_a.pk]), data).status_code == 302
+    pairing_a.refresh_from_db()
+    new = Pairing.objects.get(end__isnull=True)
+    assert (pairing_a.end, new.leader, new.previous) == (datetime.date(2026, 6, 1), successor, pairing_a)
+    data = {"end": "2026-07-01", "reason": "talent_left"}
+    assert client.post(reverse("liaison:pairing_end", args=[new.pk]), data).status_code == 302
+    new.refresh_from_db()
+    assert new.end_reason == "talent_left"
+
+
+def test_end_before_start_is_rerendered(client, staff_a, pairing_a):
+    client.force_login(staff_a)
+    response = client.post(reverse("liaison:pairing_end", args=[pairing_a.pk]), {"end": "2020-01-01",
+                                                                                  "reason": "adjustment"})  # fmt: skip
+    assert "不能早于" in response.content.decode()
+
+
+def test_sibling_staff_cannot_end_a_pairing(client, staff_b, pairing_a):
+    client.force_login(staff_b)
+    response = client.post(reverse("liaison:pairing_end", args=[pairing_a.pk]), {"end": "2026-07-01",
+                                                                                  "reason": "adjustment"})  # fmt: skip
+    assert response.status_code == 404
+    pairing_a.refresh_from_db()
+    assert pairing_a.end is None
+
+
+def test_handover_page(client, staff_a, pairing_a, township_a):
+    successor = LeaderFactory(organization=township_a)
+    client.force_login(staff_a)
+    url = reverse("liaison:leader_handover", args=[pairing_a.leader.pk])
+    assert "张三" in client.get(url).content.decode()
+    assert client.post(url, {"successor": successor.pk, "on": "2026-05-01"}).status_code == 302
+    assert Pairing.objects.get(end__isnull=True).leader == successor
+
+
+def test_terms_create_and_next(client, staff_a, township_a, pairing_a):
+    client.force_login(staff_a)
+    data = {"organization": township_a.pk, "name": "2027—2028", "start": "2027-01-01", "end": "2026-01-01",
+            "min_contacts_per_year": 1}  # fmt: skip
+    response = client.post(reverse("liaison:term_add"), data)
+    assert "结束日期必须晚于开始日期" in response.content.decode()
+    data = {"name": "2027—2028", "start": "2027-01-01", "end": "2028-12-31"}
+    assert client.post(reverse("liaison:term_next", args=[pairing_a.term.pk]), data).status_code == 302
+    assert Term.objects.get(name="2027—2028").pairings.count() == 1
+
+
+def test_term_for_an_organization_out_of_scope_is_refused(client, staff_a, township_b):
+    client.force_login(staff_a)
+    data = {"organization": township_b.pk, "name": "x", "start": "2027-01-01", "end": "2028-12-31",
+            "min_contacts_per_year": 1}  # fmt: skip
+    assert client.post(reverse("liaison:term_add"), data).status_code == 200
+    assert not Term.objects.filter(name="x").exists()
+
+
+def test_register_a_leader(client, staff_a, leader_a, township_a):
+    client.force_login(staff_a)
+    data = {"user": leader_a.pk, "organization": township_a.pk, "post": "镇长", "portfolio": ""}
+    assert client.post(reverse("liaison:leader_add"), data).status_code == 302
+    assert Leader.objects.get().post == "镇长"
+    assert "镇长" in client.get(reverse("liaison:leader_list")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["pairing_list", "term_list", "term_add", "leader_list", "leader_add", "compliance"])
+def test_staff_pages_refuse_other_roles_and_anonymous(client, leader_a, liaison_a, name):
+    url = reverse(f"liaison:{name}")
+    assert client.get(url).status_code == 302
+    for user in (leader_a, liaison_a):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["pairing_list", "term_list", "leader_list"])
+def test_list_pages_refuse_post(client, staff_a, name):
+    client.force_login(staff_a)
+    assert client.post(reverse(f"liaison:{name}")).status_code == 405
