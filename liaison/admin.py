@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from liaison.models import (
+    AnnualReport,
     Appeal,
     AppealCategory,
     AppealEvent,
@@ -15,6 +16,7 @@ from liaison.models import (
     Notification,
     Pairing,
     ReminderPolicy,
+    ReportFile,
     SweepRun,
     Term,
     VisitTask,
@@ -144,3 +146,16 @@ class DeliveryAdmin(admin.ModelAdmin):
 class SweepRunAdmin(admin.ModelAdmin):
     list_display = ["name", "day", "started_at", "finished_at", "created"]
     list_filter = ["name"]
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(admin.ModelAdmin):
+    list_display = ["organization", "year", "status", "progress", "created_by", "created_at"]
+    list_select_related = ["organization", "created_by"]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):
+    list_display = ["organization", "year", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "year"]
+    list_select_related = ["organization"]

@@ -756,3 +756,102 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.day}"
+
+
+class ReportFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Workbooks of organizations in the user's subtree."""
+        return self.filter(scoping.organization_q(user, "organization__path"))
+
+
+class ReportFile(models.Model):
+    """One built annual-report workbook (.xlsx), kept with who made it and when (DOMAIN.md rule 14)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="report_files", verbose_name=_("organization")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("made by"), help_text=_("Empty when the scheduled pre-build made it."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ReportFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report workbook")
+        verbose_name_plural = _("report workbooks")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "year"], name="reportfile_org_year")]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports of organizations in the user's subtree (a parent sees its children's)."""
+        return self.filter(scoping.organization_q(user, "organization__path"))
+
+
+class AnnualReport(models.Model):
+    """An organization's report of a year submitted up the tree (逐级报送) and reviewed by the parent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not submitted")
+        SUBMITTED = "submitted", _("Submitted, awaiting review")
+        RETURNED = "returned", _("Returned for changes")
+        ACCEPTED = "accepted", _("Accepted")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="annual_reports", verbose_name=_("organization")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # The figures as submitted; once accepted they are what the report says, whatever changes later.
+    summary = models.JSONField(_("figures as submitted"), default=dict, blank=True)
+    workbook = models.ForeignKey(
+        ReportFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("workbook")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="annualreport_one_per_org_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ACCEPTED
