@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/talentliaison
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test install lint messages bench
+.PHONY: run test install lint messages bench screenshots wheelhouse
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ test: lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+# Synthetic data at 100,000 talents in a database of its own (tl_bench, dropped afterwards); prints JSON.
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py bench $(BENCH_ARGS)
+
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Every page at desktop and phone width, from a throw-away demo database, into docs/screenshots/.
+screenshots: install
+	$(PY) e2e/screenshots.py
+
+# Every wheel the site needs, for installing on a machine with no internet (docs/OPERATIONS.md).
+wheelhouse: install
+	$(PY) -m pip wheel --quiet --wheel-dir wheelhouse -r requirements.txt
+	@ls wheelhouse | wc -l | xargs echo "wheels in wheelhouse/:"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, PasswordHistory, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,7 +15,11 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Contact"), {"fields": ("name", "phone")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Contact"), {"fields": ("name", "phone")}),
+        (_("Security"), {"fields": ("must_change_password",)}),
+    )
     list_display = ["username", "name", "email", "is_active", "is_superuser", "last_login"]
     search_fields = ["username", "name", "email"]
     inlines = [MembershipInline]
@@ -36,3 +40,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organization"]
     search_fields = ["user__username", "user__name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(admin.ModelAdmin):
+    """Read-only: rows are written when a password changes."""
+
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

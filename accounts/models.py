@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Office staff")
     LEADER = "leader", _("Leader")
     LIAISON = "liaison", _("Liaison officer")
+    # Separation of duties (三员分立): reads the audit log, never talent data.
+    AUDITOR = "auditor", _("Security auditor")
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):
@@ -71,6 +73,11 @@ class AccountManager(UserManager.from_queryset(UserQuerySet)):
 class User(AbstractUser):
     name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for seeded and imported accounts: the user chooses a new password at first login."),
+    )
 
     objects = AccountManager()
 
@@ -112,3 +119,19 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, so a new one cannot repeat them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("user"))
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("past password")
+        verbose_name_plural = _("past passwords")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

@@ -42,7 +42,8 @@ def member_add(
     """Create a user account and give it ``role`` in ``organization``."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
-    user = User(username=username, name=name, email=email, phone=phone)
+    # The initial password is told to the user by someone else: they choose their own at first login.
+    user = User(username=username, name=name, email=email, phone=phone, must_change_password=True)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

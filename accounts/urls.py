@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("organizations/", views.org_list, name="org_list"),
     path("organizations/<int:pk>/", views.org_detail, name="org_detail"),
     path("organizations/<int:pk>/add/", views.org_add, name="org_add"),

@@ -62,3 +62,27 @@ def seed(*, organizations: dict, users: dict, today: datetime.date) -> None:
                 opinions=opinions, created_by=leader.user, confirmed_at=timezone.now(),
             )  # fmt: skip
             contact.topics.set(topics[:2] if opinions else topics[:1])
+
+
+def seed_appeals(*, users: dict, today: datetime.date) -> None:
+    """Two appeals heard during demo contacts: one registered, one assigned and in progress."""
+    from liaison import services
+    from liaison.models import Appeal, AppealCategory
+
+    if Appeal.objects.exists():
+        return
+    staff = users["qingshan_staff"]
+    for talent_name, code, assign in [("陈雪梅", "school", True), ("王志强", "policy", False)]:
+        contact = ContactLog.objects.filter(talent__name=talent_name).exclude(opinions="").first()
+        if contact is None:
+            continue
+        appeal = services.appeal_register(
+            talent=contact.talent, user=contact.leader.user, category=AppealCategory.objects.get(code=code),
+            description=contact.opinions, source=Appeal.Source.CONTACT, received_on=contact.date, contact=contact,
+            today=today,
+        )  # fmt: skip
+        if assign:
+            appeal = services.appeal_assign(
+                appeal=appeal, user=staff, version=appeal.version, lead_unit="县教育局", handler=staff, today=today
+            )
+            services.appeal_start(appeal=appeal, user=staff, version=appeal.version)

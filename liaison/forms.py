@@ -410,3 +410,27 @@ class WebhookForm(forms.ModelForm):
         if not url.startswith(("http://", "https://")):
             raise ValidationError(_("Enter the robot's http(s) address."))
         return url
+
+
+# --- the annual report (DOMAIN.md rule 14) ---------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """Which organization (in the user's scope) and which year the report page shows."""
+
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none(), required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(user)
+
+
+class ReportReviewForm(forms.Form):
+    """Accepting a report: the version read, so a stale page cannot accept a changed report."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReportReturnForm(ReportReviewForm):
+    reason = forms.CharField(label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

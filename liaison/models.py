@@ -115,12 +115,13 @@ class PairingQuerySet(models.QuerySet):
         ]  # fmt: skip
         return sorted(result, key=lambda r: (r["rate"], r["name"]))
 
-    def scorecards(self) -> list[dict]:
+    def scorecards(self, limit: int = 100) -> list[dict]:
         """Per leader: active pairings, those below the minimum, contacts this year, last contact.
 
-        Needs ``with_year_stats``.
+        Needs ``with_year_stats``. The leaders with most talents due come first, ``limit`` of them,
+        sorted and cut in SQL: a city has thousands of leaders.
         """
-        rows = (
+        rows = list(
             self.order_by()
             .values("leader")
             .annotate(
@@ -129,10 +130,10 @@ class PairingQuerySet(models.QuerySet):
                 contacts=models.Sum("contacts_this_year"),
                 last=models.Max("last_contact"),
             )
+            .order_by("-due", "leader")[:limit]
         )
         leaders = Leader.objects.select_related("user", "organization").in_bulk([r["leader"] for r in rows])
-        cards = [{**r, "leader": leaders[r["leader"]]} for r in rows]
-        return sorted(cards, key=lambda c: (-c["due"], str(c["leader"])))
+        return [{**r, "leader": leaders[r["leader"]]} for r in rows]
 
     def with_year_stats(self, year: int):
         """Annotate this year's confirmed contacts, the last contact date and whether the minimum is met.

@@ -380,7 +380,52 @@ def overdue_escalations(day: datetime.date, policies: PolicyMap) -> int:
     return notify(rows)
 
 
+def report_reminders(day: datetime.date, policies: PolicyMap) -> int:
+    """On the report reminder date, tell the staff of organizations not yet reporting up (rule 14); once a year."""
+    from liaison.models import AnnualReport
+
+    org_ids = set(policies.organizations_where(lambda p: p.report_reminder_on == f"{day:%m-%d}"))
+    reported = AnnualReport.objects.filter(
+        year=day.year, status__in=(AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACCEPTED)
+    ).values("organization_id")
+    staff = (
+        Membership.objects.filter(role="staff", user__is_active=True, organization_id__in=org_ids,
+                                  organization__depth__gt=1)
+        .exclude(organization_id__in=reported).select_related("organization")
+    )  # fmt: skip
+    return notify([
+        Notification(
+            recipient_id=m.user_id, kind=Notification.Kind.REPORT,
+            dedupe_key=f"report:{m.organization_id}:{day.year}:{m.user_id}",
+            link=f"{reverse('liaison:report_detail')}?organization={m.organization_id}&year={day.year}",
+            title=_("%(org)s: submit the %(year)d annual report before the end of December") % {
+                "org": m.organization.name, "year": day.year},
+        )
+        for m in staff
+    ])  # fmt: skip
+
+
+def report_prebuild(day: datetime.date, policies: PolicyMap) -> int:
+    """In December from the reminder date on, build each staffed organization's workbook once a year."""
+    from liaison.models import ReportFile
+
+    if day.month != 12:
+        return 0
+    staffed = set(Membership.objects.filter(role="staff").values_list("organization_id", flat=True))
+    due = set(policies.organizations_where(lambda p: p.report_reminder_on <= f"{day:%m-%d}")) & staffed
+    built = ReportFile.objects.filter(year=day.year, created_by__isnull=True, organization_id__in=due)
+    new = sorted(due - set(built.values_list("organization_id", flat=True)))
+    files = ReportFile.objects.bulk_create([ReportFile(organization_id=pk, year=day.year) for pk in new])
+    from liaison.tasks import build_report_file
+
+    for report_file in files:
+        transaction.on_commit(lambda pk=report_file.pk: build_report_file.delay(pk))
+    return len(files)
+
+
 SWEEPS = {
+    "report_reminders": report_reminders,
+    "report_prebuild": report_prebuild,
     "contact_reminders": contact_reminders,
     "staff_summaries": staff_summaries,
     "no_contact_reminders": no_contact_reminders,

@@ -27,3 +27,12 @@ def send_pending() -> int:
     ids = delivery.pending_ids(timezone.now())
     delivery.queue(ids)
     return len(ids)
+
+
+@shared_task
+def build_report_file(pk: int) -> str:
+    """Build one annual-report workbook; a redelivery finds it claimed and does nothing."""
+    from liaison.models import ReportFile
+    from liaison.reports import report_file_build
+
+    return report_file_build(report_file=ReportFile.objects.select_related("organization").get(pk=pk)).status

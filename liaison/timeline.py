@@ -23,8 +23,10 @@ def pairings_and_contacts(talent, user):
         .prefetch_related("topics")
     )
     for contact in contacts:
-        body = contact.summary + (f"\n{_('Opinions')}: {contact.opinions}" if contact.opinions else "")
-        badge = str(contact.leader) + (f" · {_('Awaiting confirmation')}" if contact.is_pending else "")
+        opinions = _("Opinions: %(text)s") % {"text": contact.opinions} if contact.opinions else ""
+        body = "\n".join(filter(None, [contact.summary, opinions]))
+        pending = _("Pending confirmation") if contact.is_pending else ""
+        badge = " · ".join(filter(None, [str(contact.leader), pending]))
         yield Entry(contact.date, "contact", contact.method.name, "、".join(t.name for t in contact.topics.all())
                     or _("Contact"), body, badge=badge)  # fmt: skip
 

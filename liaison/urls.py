@@ -57,4 +57,13 @@ urlpatterns = [
     path("policy/", views.policy_edit, name="policy_edit"),
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook_delete"),
+    # the annual report, submitted up the tree, and the staff dashboard
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/", views.report_detail, name="report_detail"),
+    path("reports/download/", views.report_download, name="report_download"),
+    path("reports/files/<int:pk>/status/", views.report_file_status, name="report_file_status"),
+    path("reports/files/<int:pk>/download/", views.report_file_download, name="report_file_download"),
+    path("reports/<int:org_pk>/<int:year>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from accounts import scoping
 from accounts.decorators import role_required, staff_required
 from accounts.models import Organization, User
 from accounts.views import _apply_errors
-from liaison import services, sweeps, workflow
+from liaison import reports, services, sweeps, workflow
 from liaison.exports import appeal_ledger_sheet
 from liaison.filters import AppealFilter, PairingFilter
 from liaison.forms import (
@@ -37,6 +37,9 @@ from liaison.forms import (
     PairingReassignForm,
     PairingsUploadForm,
     ReminderPolicyForm,
+    ReportForm,
+    ReportReturnForm,
+    ReportReviewForm,
     TermForm,
     WebhookForm,
 )
@@ -49,6 +52,7 @@ from liaison.imports import (
     write_pairings_template,
 )
 from liaison.models import (
+    AnnualReport,
     Appeal,
     CalendarDay,
     ContactLog,
@@ -58,6 +62,7 @@ from liaison.models import (
     Leader,
     Pairing,
     ReminderPolicy,
+    ReportFile,
     SweepRun,
     Term,
     VisitTask,
@@ -852,3 +857,175 @@ def webhook_delete(request, pk):
     hook.save(update_fields=["is_active"])
     messages.success(request, _("Group robot turned off."))
     return redirect("liaison:webhook_list")
+
+
+# --- The annual report, submitted up the tree (DOMAIN.md rules 14 and 15) -------------------------
+
+
+def _top_organization(user):
+    own = sorted(scoping.organizations_for_role(user, "staff"), key=lambda o: (o.depth, o.path))
+    return own[0] if own else Organization.objects.visible_to(user).order_by("depth", "path").first()
+
+
+def _report_scope(request):
+    """The form, organization and year asked for; the user's top organization and this year by default.
+
+    An organization out of scope is a 404; a garbage year shows the form's message and this year.
+    """
+    today = timezone.localdate()
+    form = ReportForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    if "organization" in form.errors and request.GET.get("organization", "").isdigit():
+        raise Http404
+    root = data.get("organization") or _top_organization(request.user)
+    if root is None:
+        raise Http404
+    return form, root, data.get("year") or today.year, today
+
+
+def _report_url(organization, year) -> str:
+    return f"{reverse('liaison:report_detail')}?organization={organization.pk}&year={year}"
+
+
+@require_GET
+@login_required
+@staff_required
+def report_detail(request):
+    form, root, year, today = _report_scope(request)
+    report = AnnualReport.objects.filter(organization=root, year=year).select_related("submitted_by", "reviewed_by")
+    report = report.first()
+    context = {
+        "form": form, "root": root, "year": year, "rows": reports.report_summary(root, year, today),
+        "report": report, "may_submit": reports.may_submit(request.user, root),
+        "may_review": bool(report and reports.may_review(request.user, report)),
+        "frozen": report.summary.get("rows") if report and report.is_locked else None,
+        "files": ReportFile.objects.visible_to(request.user).filter(organization=root, year=year)[:5],
+        "children": reports.children_status(root, year),
+    }  # fmt: skip
+    return render(request, "liaison/report_detail.html", context)
+
+
+@require_GET
+@login_required
+@staff_required
+def report_download(request):
+    _form, root, year, _today = _report_scope(request)
+    report_file = reports.report_file_create(organization=root, year=year, user=request.user)
+    if report_file.status != ReportFile.Status.DONE:
+        messages.info(request, _("The workbook is large and is being built; the link appears below when ready."))
+        return redirect(_report_url(root, year))
+    return FileResponse(report_file.file.open("rb"), as_attachment=True, filename=reports.report_filename(root, year))
+
+
+@require_GET
+@login_required
+@staff_required
+def report_file_status(request, pk):
+    report_file = get_object_or_404(ReportFile.objects.visible_to(request.user), pk=pk)
+    return render(request, "liaison/report_file_status.html", {"report_file": report_file})
+
+
+@require_GET
+@login_required
+@staff_required
+def report_file_download(request, pk):
+    files = ReportFile.objects.visible_to(request.user).filter(status=ReportFile.Status.DONE)
+    report_file = get_object_or_404(files.select_related("organization"), pk=pk)
+    name = reports.report_filename(report_file.organization, report_file.year)
+    return FileResponse(report_file.file.open("rb"), as_attachment=True, filename=name)
+
+
+@require_POST
+@login_required
+@staff_required
+def report_submit(request, org_pk, year):
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    if not reports.may_submit(request.user, organization):
+        raise PermissionDenied
+    try:
+        reports.report_submit(organization=organization, year=year, user=request.user, today=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The %(year)d report is submitted to %(parent)s.") % {
+            "year": year, "parent": reports.parent_of(organization)})  # fmt: skip
+    return redirect(_report_url(organization, year))
+
+
+def _reviewable(request, pk) -> AnnualReport:
+    reports_in_scope = AnnualReport.objects.visible_to(request.user).select_related("organization")
+    report = get_object_or_404(reports_in_scope, pk=pk)
+    if not reports.may_review(request.user, report):
+        raise PermissionDenied
+    return report
+
+
+@require_POST
+@login_required
+@staff_required
+def report_accept(request, pk):
+    report = _reviewable(request, pk)
+    form = ReportReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Reload the page and try again."))
+        reports.report_accept(report=report, user=request.user, version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report of %(org)s is accepted.") % {"org": report.organization})
+    return redirect(_report_url(reports.parent_of(report.organization), report.year))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@staff_required
+def report_return(request, pk):
+    report = _reviewable(request, pk)
+    form = ReportReturnForm(request.POST or None, initial={"version": report.version})
+    if form.is_valid():
+        try:
+            reports.report_return(report=report, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The report of %(org)s is returned.") % {"org": report.organization})
+            return redirect(_report_url(reports.parent_of(report.organization), report.year))
+    context = {"form": form, "report": report, "parent": reports.parent_of(report.organization)}
+    return render(request, "liaison/report_return.html", context)
+
+
+# --- The staff dashboard ------------------------------------------------------------------------
+
+DASHBOARD_LIST_MAX = 10
+
+
+def _next_holiday(today):
+    dates = [(sweeps.next_holiday_date(h, today), h) for h in Holiday.objects.filter(is_active=True)]
+    return min(((d, h) for d, h in dates if d), key=lambda item: item[0], default=(None, None))
+
+
+@require_GET
+@login_required
+@staff_required
+def dashboard(request):
+    form, root, year, today = _report_scope(request)
+    facts = reports.report_facts(root, year, today)
+    rows = reports.report_summary(root, year, today, facts=facts)
+    holiday_date, holiday = _next_holiday(today)
+    chart = {
+        "organizations": [r["name"] for r in rows[:-1]], "rates": [r["rate"] for r in rows[:-1]],
+        "months": reports.contacts_by_month(facts), "by_status": reports.appeals_by(facts, "status"),
+        "by_category": reports.appeals_by(facts, "category"),
+    }  # fmt: skip
+    context = {
+        "form": form, "root": root, "year": year, "total": rows[-1], "chart": chart,
+        "holiday": holiday, "holiday_date": holiday_date,
+        "overdue_appeals": Appeal.objects.overdue(today).filter(organization__path__startswith=root.path)
+        .select_related("talent", "category").order_by("deadline")[:DASHBOARD_LIST_MAX],
+        "overdue_visits": VisitTask.objects.overdue(today).filter(talent__organization__path__startswith=root.path)
+        .select_related("talent", "leader__user").order_by("due_date")[:DASHBOARD_LIST_MAX],
+    }  # fmt: skip
+    return render(request, "liaison/dashboard.html", context)

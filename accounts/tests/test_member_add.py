@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import User
@@ -24,7 +25,7 @@ def test_staff_add_a_leader(client, staff_a, village_a):
     assert [(m.organization, m.role) for m in user.memberships.all()] == [(village_a, "leader")]
     # The new user can log in.
     client.logout()
-    assert client.login(username="wangfang", password="Qingshan-2026")
+    assert client.login(request=HttpRequest(), username="wangfang", password="Qingshan-2026")
 
 
 def test_weak_password_and_bad_phone_are_rerendered(client, staff_a, village_a):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from accounts.models import Membership, Organization, User
 
@@ -34,7 +35,7 @@ def test_printed_password_logs_in(client, capsys):
     call_command("seed_demo")
     line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("qingshan_staff"))
     password = line.split()[1]
-    assert client.login(username="qingshan_staff", password=password)
+    assert client.login(request=HttpRequest(), username="qingshan_staff", password=password)
 
 
 def test_seed_adds_talents_once():

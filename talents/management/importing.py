@@ -3,6 +3,7 @@
 Every bad row is printed on a line of its own and the command exits with status 1, writing nothing.
 """
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from talents.models import ImportBatch
 from talents.services import import_batch_create
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(BaseCommand, ABC):
     """Check an .xlsx file, print its bad rows, and import it all or nothing (or only report: --dry-run).
 
     A subclass names its ``kind`` and says how to find its target (``add_target_argument``,
@@ -88,14 +89,17 @@ class ImportCommand(BaseCommand):
         """The organization the batch is recorded under; the importer must be staff over it."""
         return target
 
+    @abstractmethod
     def parse(self, stream):
-        raise NotImplementedError
+        """Read the workbook into a parse result."""
 
+    @abstractmethod
     def review(self, *, result, target, user):
-        raise NotImplementedError
+        """Check the parsed rows against the database; return the review with every bad row."""
 
+    @abstractmethod
     def run(self, *, result, target, user, batch) -> ImportBatch:
-        raise NotImplementedError
+        """Import the reviewed rows, all or nothing, and return the finished batch."""
 
     def dry_run_message(self, review) -> str:
         raise NotImplementedError

@@ -81,6 +81,7 @@ class Command(BaseCommand):
 
         talents_demo.seed(organizations=by_name, users=users, reporter=users["qingshan_liaison"])
         liaison_demo.seed(organizations=by_name, users=users, today=timezone.localdate())
+        liaison_demo.seed_appeals(users=users, today=timezone.localdate())
         if created:
             self.stdout.write(self.style.SUCCESS("演示账号（密码只显示这一次，请妥善保存）:"))
             for user, password in created:
@@ -94,5 +95,7 @@ class Command(BaseCommand):
     def _new_password(self, user):
         password = secrets.token_urlsafe(9)
         user.set_password(password)
-        user.save(update_fields=["password"])
+        # A password shown on a console is only for the first login: the user must choose their own.
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
         return user, password

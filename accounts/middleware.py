@@ -1,0 +1,77 @@
+"""Security middleware: response headers, the 12-hour session limit, the first-login password change."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+LOGIN_AT = "_login_at"
+SEEN_AT = "_seen_at"
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (Django 5.2 has none built in) and Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """End a session 30 idle minutes after the last request and 12 hours after login, however active.
+
+    Django expires the session ``SESSION_COOKIE_AGE`` after its last save. Saving it on every
+    request would cost a write per page, so the clock is renewed at most once a minute instead:
+    the idle limit holds to within that minute.
+    """
+
+    renew_every = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.get(LOGIN_AT)
+            if login_at is None:
+                request.session[LOGIN_AT] = now
+            elif now - login_at > settings.SESSION_MAX_LIFETIME:
+                logout(request)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            if now - request.session.get(SEEN_AT, 0) >= self.renew_every:
+                request.session[SEEN_AT] = now  # a change: the session is saved with a fresh expiry
+        return self.get_response(request)
+
+
+def record_login_time(sender, request, user, **kwargs):
+    """Connected to ``user_logged_in``: the clock of the 12-hour limit starts at login."""
+    if hasattr(request, "session"):
+        request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose account was seeded or imported to the password page until they change it."""
+
+    exempt = ("accounts:password_change", "accounts:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            exempt_paths = {reverse(name) for name in self.exempt}
+            static = (settings.STATIC_URL or "/static/").lstrip("/")
+            if request.path not in exempt_paths and not request.path.lstrip("/").startswith(static):
+                return redirect("accounts:password_change")
+        return self.get_response(request)

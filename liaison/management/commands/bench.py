@@ -1,0 +1,391 @@
+"""Measure the main pages, the sweeps and the Excel report on a synthetic dataset (docs/PERFORMANCE.md).
+
+Creates its own PostgreSQL database (never the configured one), migrates it, loads the dataset of
+``liaison.bench_data`` with COPY, measures, prints one JSON object and drops the database.
+"""
+
+import datetime
+import importlib
+import inspect
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import psycopg2
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from openpyxl import Workbook
+
+from accounts.models import Organization, User
+from liaison import bench_data, sweeps
+from liaison.exports import appeal_ledger_sheet
+from liaison.models import Appeal, ContactLog, Leader, Pairing
+from talents.excel import write_workbook
+from talents.exports import talent_list_sheet
+from talents.models import Talent
+
+# The day each sweep is run for, chosen so it has work (see bench_data for the data's "today").
+SWEEP_DAYS = {
+    "contact_reminders": datetime.date(2026, 7, 1),
+    "staff_summaries": datetime.date(2026, 12, 15),
+    "no_contact_reminders": datetime.date(2026, 11, 21),
+    "holiday_campaigns": datetime.date(2026, 12, 27),  # 5 days before 元旦 2027
+    "must_visits": datetime.date(2026, 11, 21),
+    "overdue_escalations": datetime.date(2027, 1, 3),  # the 元旦 visits are 2 days late
+    "report_reminders": datetime.date(2026, 12, 20),  # the default annual-report reminder date
+}
+REPORT_FUNCTIONS = ["report_sheets", "annual_report_workbook", "write_annual_report", "annual_workbook",
+                    "build_annual_report", "report_workbook", "build_workbook"]  # fmt: skip
+MEMORY_METHOD = (
+    "Each workbook is written in a forked child process; the child resets its peak RSS "
+    "(/proc/self/clear_refs = 5), and peak_mb is VmHWM minus the RSS at the start of the child, "
+    "so it counts what the export itself allocates, rows fetched from PostgreSQL included."
+)
+
+
+class Command(BaseCommand):
+    help = "Build a synthetic dataset in a database of its own, measure pages, sweeps and exports, print JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="1 = 100,000 talents and 1,000,000 contacts.")
+        parser.add_argument("--json", dest="json_file", help="Also write the JSON to this file.")
+        parser.add_argument("--database-name", default="tl_bench", help="Created, used and dropped.")
+        parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+        parser.add_argument("--requests", type=int, default=20, help="Requests per page and role.")
+
+    def handle(self, *args, scale, json_file, database_name, keep, requests, **options):
+        db = settings.DATABASES["default"]
+        if db["ENGINE"] != "django.db.backends.postgresql":
+            raise CommandError(
+                "The bench needs PostgreSQL: set DATABASE_URL=postgres://... (it makes its own database)."
+            )
+        if database_name == db["NAME"]:
+            raise CommandError("--database-name must differ from the configured database.")
+        _admin_execute(db, f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
+        _admin_execute(db, f'CREATE DATABASE "{database_name}"')
+        connections.close_all()
+        original = db["NAME"]
+        db["NAME"] = connection.settings_dict["NAME"] = database_name
+        try:
+            result = self.run(scale, requests)
+        finally:
+            connections.close_all()
+            db["NAME"] = connection.settings_dict["NAME"] = original
+            if not keep:
+                _admin_execute(db, f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+        if json_file:
+            with open(json_file, "w", encoding="utf-8") as out:
+                out.write(text + "\n")
+        self.stdout.write(text)
+
+    def run(self, scale: float, requests: int) -> dict:
+        started = time.perf_counter()
+        _log("migrating")
+        call_command("migrate", verbosity=0, interactive=False)
+        _log("loading the dataset")
+        load_started = time.perf_counter()
+        data = bench_data.build(scale)
+        result = {
+            "scale": scale,
+            "machine": _machine(),
+            "load_seconds": round(time.perf_counter() - load_started, 1),
+            "rows": {
+                "organizations": Organization.objects.count(),
+                "users": User.objects.count(),
+                "talents": Talent.objects.count(),
+                "leaders": Leader.objects.count(),
+                "pairings": Pairing.objects.count(),
+                "active_pairings": Pairing.objects.active().count(),
+                "contacts": ContactLog.objects.count(),
+                "appeals": Appeal.objects.count(),
+            },
+            "personas": {
+                "township_staff": "staff of one township (1/100 of the data)",
+                "county_staff": "staff of one county (1/5 of the data)",
+                "city_staff": "staff of the whole city",
+                "leader": f"the leader with the most pairings ({data.leader_pairings})",
+                "liaison": "a liaison officer of 10 work units",
+            },
+        }
+        _log("measuring pages")
+        result["pages"], result["notes"] = self.pages(data, requests)
+        result["admin"] = self.admin(data, requests)
+        _compare_with_admin(result)
+        _log("running the sweeps")
+        result["sweeps"] = self.sweeps()
+        _log("writing the report workbook")
+        result["report"] = self.report(data)
+        result["total_seconds"] = round(time.perf_counter() - started, 1)
+        return result
+
+    def pages(self, data, requests: int) -> tuple[dict, list[str]]:
+        users = {
+            "township_staff": data.township_staff, "county_staff": data.county_staff,
+            "city_staff": data.city_staff, "leader": data.leader_user, "liaison": data.liaison_user,
+        }  # fmt: skip
+        talent_list, appeal_list = reverse("talents:talent_list"), reverse("liaison:appeal_list")
+        pairings, compliance = reverse("liaison:pairing_list"), reverse("liaison:compliance")
+        last_page = -(-Talent.objects.exclude(status="archived").count() // 25)
+        plan = [
+            ("home", reverse("accounts:home"), ["township_staff", "county_staff", "leader", "liaison"]),
+            ("talent_list", talent_list, ["township_staff", "county_staff", "city_staff", "leader", "liaison"]),
+            ("talent_list_last_page", f"{talent_list}?page={last_page}", ["city_staff"]),
+            ("talent_search_initials", f"{talent_list}?q=zs", ["county_staff", "city_staff"]),
+            ("talent_search_name", f"{talent_list}?q=建国", ["county_staff", "city_staff"]),
+            ("my_talents", reverse("liaison:my_talents"), ["leader"]),
+            ("pairing_list", pairings, ["township_staff", "county_staff", "city_staff"]),
+            ("pairing_list_below", f"{pairings}?compliance=below", ["county_staff"]),
+            ("compliance", compliance, ["township_staff", "county_staff", "city_staff"]),
+            ("appeal_list", appeal_list, ["township_staff", "county_staff", "city_staff", "liaison", "leader"]),
+            ("campaign_list", reverse("liaison:campaign_list"), ["county_staff"]),
+        ]
+        notes = []
+        try:
+            plan.append(("dashboard", reverse("liaison:dashboard"), ["township_staff", "county_staff", "city_staff"]))
+        except NoReverseMatch:
+            notes.append("dashboard: skipped, the URL liaison:dashboard does not exist in this tree")
+        figures = {}
+        for page, url, roles in plan:
+            for role in roles:
+                figures[f"{page}:{role}"] = _measure(users[role], url, requests)
+        return figures, notes
+
+    def admin(self, data, requests: int) -> dict:
+        return {
+            "talent_changelist": _measure(data.superuser, reverse("admin:talents_talent_changelist"), requests),
+            "contactlog_changelist": _measure(data.superuser, reverse("admin:liaison_contactlog_changelist"), requests),
+        }
+
+    def sweeps(self) -> dict:
+        figures = {}
+        for name, function in sweeps.SWEEPS.items():
+            day = SWEEP_DAYS.get(name, bench_data.TODAY)
+            runs = []
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    with transaction.atomic():
+                        created = function(day, sweeps.PolicyMap.load())
+                    runs.append((time.perf_counter() - start, len(queries), created))
+            figures[name] = {
+                "day": day.isoformat(), "seconds": round(runs[0][0], 2), "queries": runs[0][1],
+                "created": runs[0][2], "second_run_seconds": round(runs[1][0], 2),
+                "second_run_queries": runs[1][1], "second_run_created": runs[1][2],
+            }  # fmt: skip
+            _log(f"  {name}: {figures[name]}")
+        return figures
+
+    def report(self, data) -> dict:
+        name, builder = _report_builder()
+        figures = {"method": MEMORY_METHOD}
+        if builder is not None:
+            outcome = _in_child(lambda target: _call_builder(builder, target))
+            if "error" not in outcome:
+                figures.update(outcome, what=f"{name} for the whole city, 2026")
+            else:
+                figures["note"] = f"{name} failed here ({outcome['error']}); measured the largest exports instead"
+                builder = None
+        if builder is None:
+            figures.setdefault(
+                "note",
+                "No function that builds the whole annual-report workbook exists in this tree (looked for "
+                f"{', '.join(REPORT_FUNCTIONS)} in liaison.reports and liaison.exports); measured the largest "
+                "existing exports instead: the talent list and the appeal ledger of the whole city in one workbook.",
+            )
+            user = User.objects.get(pk=data.city_staff)
+            figures.update(_in_child(lambda target: _write_exports(user, target)), what="talent list + appeal ledger")
+        peer = _in_child(lambda target: _write_plain(User.objects.get(pk=data.city_staff), target))
+        figures["openpyxl_seconds"] = peer["seconds"]
+        figures["openpyxl_peak_mb"] = peer["peak_mb"]
+        figures["openpyxl_rows"] = peer["rows"]
+        figures["ratio"] = round(figures["seconds"] / peer["seconds"], 2) if peer["seconds"] else None
+        return figures
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def _log(text: str) -> None:
+    sys.stderr.write(f"bench: {text}\n")
+    sys.stderr.flush()
+
+
+def _admin_execute(db: dict, sql: str) -> None:
+    """Run ``sql`` on the server's maintenance database (CREATE/DROP DATABASE cannot run in a transaction)."""
+    params = {"dbname": "postgres", "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
+              "host": db.get("HOST") or None, "port": db.get("PORT") or None}  # fmt: skip
+    admin = psycopg2.connect(**{k: v for k, v in params.items() if v})
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        admin.close()
+
+
+def _machine() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    memory = ""
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) // 1024} MB"
+    return {"nproc": os.cpu_count(), "memory": memory, "postgresql": version, "python": sys.version.split()[0]}
+
+
+def _measure(user_id: int, url: str, requests: int) -> dict:
+    """GET ``url`` as the user ``requests`` times after one warm-up; queries and server times."""
+    client = Client()
+    client.force_login(User.objects.get(pk=user_id))
+    times, queries, session, status = [], 0, 0, None
+    for attempt in range(requests + 1):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - start) * 1000
+        status = response.status_code
+        if attempt:
+            times.append(elapsed)
+            queries = max(queries, len(captured))
+            session = max(session, sum(_is_session(q["sql"]) for q in captured))
+    times.sort()
+    return {
+        "url": url, "status": status, "queries": queries, "session_queries": session,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
+    }  # fmt: skip
+
+
+def _is_session(sql: str) -> bool:
+    """The session's own queries: loading it, and renewing its idle clock (at most once a minute)."""
+    return sql in {"BEGIN", "COMMIT"} or '"django_session"' in sql
+
+
+def _compare_with_admin(result: dict) -> None:
+    """Mark each page faster or not than the faster of the two admin changelists, by median."""
+    admin_p50 = min(v["p50_ms"] for v in result["admin"].values())
+    for figures in result["pages"].values():
+        figures["faster_than_admin"] = figures["p50_ms"] < admin_p50
+        figures["ratio_to_admin"] = round(figures["p50_ms"] / admin_p50, 2) if admin_p50 else None
+
+
+def _vm(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1])  # kB
+    return 0
+
+
+def _in_child(work) -> dict:
+    """Run ``work(target_path)`` in a forked process; return its seconds, peak memory and row count."""
+    connections.close_all()  # the child must not share the parent's socket
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        try:
+            with open("/proc/self/clear_refs", "w") as clear:
+                clear.write("5")  # reset VmHWM to the current RSS
+            base = _vm("VmRSS")
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as target:
+                start = time.perf_counter()
+                rows = work(target.name)
+                seconds = time.perf_counter() - start
+                size = os.path.getsize(target.name)
+            outcome = {"seconds": round(seconds, 2), "peak_mb": round((_vm("VmHWM") - base) / 1024, 1),
+                       "rows": rows, "file_mb": round(size / 2**20, 1)}  # fmt: skip
+        except Exception as error:  # reported to the parent, which decides
+            outcome = {"error": repr(error)[:300]}
+        connections.close_all()
+        os.write(write_end, json.dumps(outcome, default=str).encode())
+        os._exit(0)
+    os.close(write_end)
+    chunks = []
+    while chunk := os.read(read_end, 65536):
+        chunks.append(chunk)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    return json.loads(b"".join(chunks))
+
+
+def _report_builder():
+    for module_name in ("liaison.reports", "liaison.exports"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in REPORT_FUNCTIONS:
+            if callable(getattr(module, name, None)):
+                return f"{module_name}.{name}", getattr(module, name)
+    return None, None
+
+
+def _call_builder(builder, target: str):
+    """Call a workbook builder whose exact signature this command cannot know, by its parameter names."""
+    values = {"organization": Organization.objects.get(pk=1), "root": Organization.objects.get(pk=1),
+              "year": 2026, "today": bench_data.TODAY, "user": User.objects.get(pk=2)}  # fmt: skip
+    kwargs, handle = {}, None
+    for name, parameter in inspect.signature(builder).parameters.items():
+        if name in values:
+            kwargs[name] = values[name]
+        elif name in {"target", "path", "file", "fileobj", "output", "stream", "out"}:
+            handle = open(target, "wb")  # noqa: SIM115  (closed below)
+            kwargs[name] = handle
+        elif parameter.default is inspect.Parameter.empty:
+            raise TypeError(f"cannot fill parameter {name!r}")
+    try:
+        result = builder(**kwargs)
+    finally:
+        if handle:
+            handle.close()
+    if handle is None and isinstance(result, list | tuple):
+        write_workbook(target, result)
+    return None
+
+
+def _talents(user):
+    return Talent.objects.visible_to(user).select_related("work_unit", "organization").prefetch_related("categories")
+
+
+def _appeals(user):
+    return Appeal.objects.visible_to(user).select_related("talent__work_unit", "category", "handler")
+
+
+def _write_exports(user, target: str) -> int:
+    write_workbook(
+        target, [talent_list_sheet(_talents(user)), appeal_ledger_sheet(_appeals(user), today=bench_data.TODAY)]
+    )
+    return _talents(user).count() + _appeals(user).count()
+
+
+def _write_plain(user, target: str) -> int:
+    """The peer: the same columns written by bare openpyxl write-only from ``values_list`` rows."""
+    wb = Workbook(write_only=True)
+    rows = 0
+    talent_fields = ["name", "gender", "birth_date", "political_status", "education", "professional_title",
+                     "level", "field", "work_unit__name", "post", "phone", "id_number", "organization__name",
+                     "status"]  # fmt: skip
+    appeal_fields = ["received_on", "talent__name", "talent__work_unit__name", "category__name", "description",
+                     "source", "urgency", "lead_unit", "handler__username", "co_units", "measures", "deadline",
+                     "result", "satisfaction", "status"]  # fmt: skip
+    for title, queryset, fields in [("talents", _talents(user).prefetch_related(None), talent_fields),
+                                    ("appeals", _appeals(user), appeal_fields)]:  # fmt: skip
+        ws = wb.create_sheet(title)
+        ws.append(fields)
+        for number, row in enumerate(queryset.values_list(*fields).iterator(chunk_size=2000), start=1):
+            ws.append((number, *row))
+            rows += 1
+    wb.save(target)
+    return rows

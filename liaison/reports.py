@@ -1,0 +1,394 @@
+"""The annual report (DOMAIN.md rules 14 and 15): its figures, its workbook, and its submission up the tree.
+
+Every figure of the report comes from ``report_facts``, one UNION query of grouped counts, and
+``report_summary`` turns the facts into rows. The workbook's 汇总 sheet, the report page, the frozen
+``AnnualReport.summary`` and the staff dashboard all read these functions, so a number is the same
+wherever it is shown.
+"""
+
+import datetime
+import tempfile
+from collections import defaultdict, namedtuple
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models, transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Cast, Concat, ExtractMonth, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from accounts.models import Organization, User
+from liaison.models import AnnualReport, Appeal, ContactLog, ContactMethod, Leader, Pairing, ReportFile, VisitTask
+from talents.excel import write_workbook
+from talents.models import Talent
+
+# Below this many pairings and contacts a workbook is built inside the request; above, by a worker.
+SMALL_REPORT_ROWS = 20_000
+PROGRESS_EVERY = 1000
+SEP = "\x1f"  # joins the parts of a grouping key; never typed in a name
+RESOLVED_STATUSES = (Appeal.Status.RESOLVED, Appeal.Status.FOLLOWED_UP, Appeal.Status.CLOSED)
+SATISFACTION_KEYS = {
+    Appeal.Satisfaction.SATISFIED: "satisfied",
+    Appeal.Satisfaction.BASIC: "basic",
+    Appeal.Satisfaction.UNSATISFIED: "unsatisfied",
+}
+COUNTS = (
+    "leaders", "talents", "pairings", "met", "contacts", "appeals", "resolved", "overdue_appeals",
+    "satisfied", "basic", "unsatisfied", "visits_done", "visits_due", "visits_overdue",
+)  # fmt: skip
+
+
+# --- what belongs to a year --------------------------------------------------------------------
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def year_pairings(root: Organization, year: int):
+    """Pairings in force at some time of ``year`` for talents of ``root``'s subtree, ended ones included."""
+    first, last = year_bounds(year)
+    return Pairing.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=first),
+        talent__organization__path__startswith=root.path, start__lte=last,
+        term__start__lte=last, term__end__gte=first,
+    )  # fmt: skip
+
+
+def year_contacts(root: Organization, year: int):
+    """Confirmed contacts of ``year`` with talents of ``root``'s subtree (pending ones do not count)."""
+    return ContactLog.objects.filter(
+        talent__organization__path__startswith=root.path, date__year=year, confirmed_at__isnull=False
+    )
+
+
+def year_appeals(root: Organization, year: int):
+    """Appeals received in ``year`` in ``root``'s subtree."""
+    return Appeal.objects.filter(organization__path__startswith=root.path, received_on__year=year)
+
+
+def year_visit_tasks(root: Organization, year: int):
+    """Visit tasks due in ``year`` for talents of ``root``'s subtree."""
+    return VisitTask.objects.filter(talent__organization__path__startswith=root.path, due_date__year=year)
+
+
+def report_size(root: Organization, year: int) -> int:
+    """Pairings plus contacts of the report: what decides between building now and building by a worker."""
+    return year_pairings(root, year).count() + year_contacts(root, year).count()
+
+
+# --- the figures ---------------------------------------------------------------------------------
+
+
+Named = namedtuple("Named", "pk path name")
+
+
+@dataclass
+class Facts:
+    """Grouped counts of a subtree's year: ``counts[(kind, child_path, key)] = n``."""
+
+    root: Organization
+    year: int
+    organizations: list  # Named: root first, then its children in tree order
+    methods: list  # Named: the contact methods in their sort order
+    counts: dict = field(default_factory=dict)
+
+    def items(self, kind: str):
+        for (k, child, key), n in self.counts.items():
+            if k == kind:
+                yield child, key, n
+
+
+def _grouped(queryset, kind: str, path_field: str, key, width: int):
+    return (
+        queryset.order_by()
+        .annotate(r_kind=Value(kind), r_child=Substr(path_field, 1, width), r_key=key)
+        .values_list("r_kind", "r_child", "r_key")
+        .annotate(r_n=Count("pk"))
+    )
+
+
+def _text(expression):
+    return Cast(expression, models.CharField())
+
+
+def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
+    """Count everything the report shows per child organization of ``root``, in one UNION query.
+
+    The root's own row collects what is attached to ``root`` itself (its child path is its own path).
+    The names of the organizations and contact methods ride along in the same query, so a page
+    built on the facts (the dashboard) stays within its query budget.
+    """
+    width = len(root.path) + Organization.steplen
+    flag = lambda condition: models.Case(models.When(condition, then=Value("1")), default=Value("0"))  # noqa: E731
+    overdue_appeal = Q(deadline__lt=today, status__in=Appeal.OPEN_STATUSES)
+    parts = [
+        _grouped(Leader.objects.filter(organization__path__startswith=root.path, is_active=True),
+                 "leaders", "organization__path", Value(""), width),
+        _grouped(Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE),
+                 "talents", "organization__path", Value(""), width),
+        _grouped(year_pairings(root, year).with_year_stats(year), "pairings", "talent__organization__path",
+                 flag(Q(met_minimum=True)), width),
+        _grouped(year_contacts(root, year), "contacts", "talent__organization__path",
+                 Concat(_text("method_id"), Value(SEP), _text(ExtractMonth("date"))), width),
+        _grouped(year_appeals(root, year), "appeals", "organization__path",
+                 Concat("status", Value(SEP), "satisfaction", Value(SEP), flag(overdue_appeal), Value(SEP),
+                        "category__name"), width),
+        _grouped(year_visit_tasks(root, year), "visits", "talent__organization__path",
+                 Concat(flag(Q(done_at__isnull=False)), Value(SEP),
+                        flag(Q(done_at__isnull=True, due_date__lt=today))), width),
+        _named(Organization.objects.filter(path__startswith=root.path, depth__lte=root.depth + 1), "org",
+               F("path"), F("depth")),
+        _named(ContactMethod.objects.all(), "method", _text("pk"), F("sort_order")),
+    ]  # fmt: skip
+    counts, organizations, methods = {}, [], []
+    for kind, child, key, n in parts[0].union(*parts[1:], all=True):
+        if kind == "org":
+            organizations.append((n, child, Named(None, child, key)))
+        elif kind == "method":
+            methods.append((n, key, Named(int(child), "", key)))
+        else:
+            counts[(kind, child, key)] = n
+    organizations = [named for _depth, _path, named in sorted(organizations, key=lambda o: o[1])]
+    methods = [named for _order, _name, named in sorted(methods, key=lambda m: m[:2])]
+    return Facts(root=root, year=year, organizations=organizations, methods=methods, counts=counts)
+
+
+def _named(queryset, kind: str, child, order):
+    return (
+        queryset.order_by()
+        .annotate(r_kind=Value(kind), r_child=child, r_key=F("name"), r_n=order)
+        .values_list("r_kind", "r_child", "r_key", "r_n")
+    )
+
+
+def _rate(met: int, total: int) -> float:
+    return round(100 * met / total, 1) if total else 0.0
+
+
+def report_summary(root: Organization, year: int, today: datetime.date, facts: Facts | None = None) -> list[dict]:
+    """Return the 汇总 rows: the root's own row, one per child organization, and a total row (rule 14).
+
+    Each row: name, path, leaders, talents, pairings, met, rate (%), methods ([name, n] per contact
+    method), contacts, appeals, resolved, overdue_appeals, satisfied, basic, unsatisfied, visits_done,
+    visits_due, visits_overdue. The rows are plain JSON, so they are frozen as submitted.
+    """
+    facts = facts or report_facts(root, year, today)
+    rows = {o.path: {"name": o.name, "path": o.path, **dict.fromkeys(COUNTS, 0)} for o in facts.organizations}
+    by_method = defaultdict(int)
+    for kind, child, key, n in ((k, c, key, n) for (k, c, key), n in facts.counts.items()):
+        row = rows.get(child)
+        if row is None:  # an organization added between the two queries
+            continue
+        if kind in ("leaders", "talents"):
+            row[kind] += n
+        elif kind == "pairings":
+            row["pairings"] += n
+            row["met"] += n if key == "1" else 0
+        elif kind == "contacts":
+            by_method[(child, int(key.split(SEP)[0]))] += n
+            row["contacts"] += n
+        elif kind == "appeals":
+            status, satisfaction, overdue, _category = key.split(SEP, 3)
+            row["appeals"] += n
+            row["resolved"] += n if status in RESOLVED_STATUSES else 0
+            row["overdue_appeals"] += n if overdue == "1" else 0
+            if satisfaction in SATISFACTION_KEYS:
+                row[SATISFACTION_KEYS[satisfaction]] += n
+        elif kind == "visits":
+            done, late = key.split(SEP)
+            row["visits_due"] += n
+            row["visits_done"] += n if done == "1" else 0
+            row["visits_overdue"] += n if late == "1" else 0
+    result = list(rows.values())
+    for row in result:
+        row["methods"] = [[m.name, by_method[(row["path"], m.pk)]] for m in facts.methods]
+    total = {"name": _("Total"), "path": "", "is_total": True, **{k: sum(r[k] for r in result) for k in COUNTS}}
+    total["methods"] = [[m.name, sum(by_method[(r["path"], m.pk)] for r in result)] for m in facts.methods]
+    for row in [*result, total]:
+        row["rate"] = _rate(row["met"], row["pairings"])
+    return [*result, total]
+
+
+def contacts_by_month(facts: Facts) -> list[int]:
+    """Confirmed contacts of the year per month, January first."""
+    months = [0] * 12
+    for _child, key, n in facts.items("contacts"):
+        months[int(key.split(SEP)[1]) - 1] += n
+    return months
+
+
+def appeals_by(facts: Facts, part: str) -> list[tuple[str, int]]:
+    """The year's appeals counted by ``status`` (labels, in workflow order) or ``category`` (most first)."""
+    counts = defaultdict(int)
+    for _child, key, n in facts.items("appeals"):
+        status, _satisfaction, _overdue, category = key.split(SEP, 3)
+        counts[status if part == "status" else category] += n
+    if part == "status":
+        return [(label, counts[value]) for value, label in Appeal.Status.choices]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+# --- the workbook ----------------------------------------------------------------------------------
+
+
+def report_filename(organization: Organization, year: int) -> str:
+    return _("%(year)d annual report on talent liaison work - %(org)s.xlsx") % {"year": year, "org": organization.name}
+
+
+def report_sheets(root: Organization, year: int, today: datetime.date, on_row: Callable | None = None) -> list:
+    """The sheets of the workbook, in order; ``on_row`` is called after each data row written."""
+    from liaison import exports
+
+    sheets = [
+        exports.report_summary_sheet(root, year, today),
+        exports.pairing_table_sheet(root, year, today),
+        exports.contact_log_sheet(root, year, today),
+        exports.report_appeal_sheet(root, year, today),
+        exports.below_minimum_sheet(root, year, today),
+        exports.visit_task_sheet(root, year, today),
+    ]
+    if on_row:
+        for sheet in sheets:
+            sheet.rows = _counted(sheet.rows, on_row)
+    return sheets
+
+
+def _counted(rows: Iterable, on_row: Callable):
+    for row in rows:
+        yield row
+        on_row()
+
+
+def report_file_create(*, organization: Organization, year: int, user: User | None) -> ReportFile:
+    """Record a workbook to build; build it now when small, else queue it for a worker (after commit)."""
+    report_file = ReportFile.objects.create(organization=organization, year=year, created_by=user)
+    if report_size(organization, year) < SMALL_REPORT_ROWS:
+        return report_file_build(report_file=report_file)
+    from liaison.tasks import build_report_file
+
+    transaction.on_commit(lambda: build_report_file.delay(report_file.pk))
+    return report_file
+
+
+def report_file_build(*, report_file: ReportFile, today: datetime.date | None = None) -> ReportFile:
+    """Build the workbook of a waiting ReportFile into MEDIA_ROOT/reports/, updating its progress.
+
+    Claimed with a compare-and-set on the status, so a redelivered task does not build it twice.
+    """
+    if not ReportFile.objects.filter(pk=report_file.pk, status=ReportFile.Status.PENDING).update(
+        status=ReportFile.Status.RUNNING
+    ):
+        report_file.refresh_from_db()
+        return report_file
+    today = today or timezone.localdate()
+    root, year = report_file.organization, report_file.year
+    expected = max(1, report_size(root, year) * 2)  # the 一览表 and 联系记录 dominate
+    written = [0]
+
+    def on_row():
+        written[0] += 1
+        if written[0] % PROGRESS_EVERY == 0:
+            progress = min(99, 100 * written[0] // expected)
+            ReportFile.objects.filter(pk=report_file.pk).update(progress=progress, rows=written[0])
+
+    try:
+        with tempfile.TemporaryFile() as tmp:
+            write_workbook(tmp, report_sheets(root, year, today, on_row=on_row))
+            tmp.seek(0)
+            report_file.file.save(f"report-{root.pk}-{year}.xlsx", File(tmp), save=False)
+    except Exception as error:
+        ReportFile.objects.filter(pk=report_file.pk).update(status=ReportFile.Status.FAILED, error=str(error))
+        raise
+    ReportFile.objects.filter(pk=report_file.pk).update(
+        file=report_file.file.name, status=ReportFile.Status.DONE, progress=100, rows=written[0],
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    report_file.refresh_from_db()
+    return report_file
+
+
+# --- submission up the tree (逐级报送) ------------------------------------------------------------
+
+
+def parent_of(organization: Organization) -> Organization | None:
+    """The organization directly above, by tree path; None at the top."""
+    if organization.depth <= 1:
+        return None
+    return Organization.objects.filter(path=organization.path[: -Organization.steplen]).first()
+
+
+def is_own_staff(user: User, organization: Organization) -> bool:
+    """Whether the user holds the staff role in ``organization`` itself."""
+    return any(o.pk == organization.pk for o in scoping.organizations_for_role(user, "staff"))
+
+
+def may_submit(user: User, organization: Organization) -> bool:
+    """An organization's own staff submit its report to the parent; the top of the tree has no one to report to."""
+    return organization.depth > 1 and (is_own_staff(user, organization) or scoping.sees_everything(user))
+
+
+def may_review(user: User, report: AnnualReport) -> bool:
+    """Staff over the parent review a child's report, unless they are staff of that child or submitted it."""
+    parent = parent_of(report.organization)
+    if parent is None or report.submitted_by_id == user.pk:
+        return False
+    inside = any(o.path.startswith(report.organization.path) for o in scoping.organizations_for_role(user, "staff"))
+    return scoping.is_staff_over(user, parent) and not inside
+
+
+def _transition(report: AnnualReport, *, version: int, allowed: tuple, **changes) -> AnnualReport:
+    """Move a report on with a compare-and-set on its version; a stale or refused move raises."""
+    done = AnnualReport.objects.filter(pk=report.pk, version=version, status__in=allowed).update(
+        version=version + 1, **changes
+    )
+    if done != 1:
+        raise ValidationError(_("This report was changed by someone else, or cannot take this step now. Reload."))
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_submit(*, organization: Organization, year: int, user: User, today: datetime.date) -> AnnualReport:
+    """Submit ``organization``'s report of ``year`` to its parent: figures frozen, workbook attached.
+
+    An accepted report is locked; a returned one may be submitted again.
+    """
+    report, _created = AnnualReport.objects.get_or_create(organization=organization, year=year)
+    if report.status not in (AnnualReport.Status.DRAFT, AnnualReport.Status.RETURNED):
+        raise ValidationError(_("This report is already submitted or accepted."))
+    workbook = report_file_create(organization=organization, year=year, user=user)
+    return _transition(
+        report, version=report.version, allowed=(AnnualReport.Status.DRAFT, AnnualReport.Status.RETURNED),
+        status=AnnualReport.Status.SUBMITTED, summary={"rows": report_summary(organization, year, today)},
+        workbook=workbook, submitted_by=user, submitted_at=timezone.now(), reviewed_by=None, reviewed_at=None,
+    )  # fmt: skip
+
+
+def report_accept(*, report: AnnualReport, user: User, version: int) -> AnnualReport:
+    """Accept a submitted report; its figures are then locked."""
+    return _transition(
+        report, version=version, allowed=(AnnualReport.Status.SUBMITTED,), status=AnnualReport.Status.ACCEPTED,
+        reviewed_by=user, reviewed_at=timezone.now(), return_reason="",
+    )  # fmt: skip
+
+
+def report_return(*, report: AnnualReport, user: User, version: int, reason: str) -> AnnualReport:
+    """Return a submitted report for changes, with the reason the child's staff will read."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for returning the report."))
+    return _transition(
+        report, version=version, allowed=(AnnualReport.Status.SUBMITTED,), status=AnnualReport.Status.RETURNED,
+        reviewed_by=user, reviewed_at=timezone.now(), return_reason=reason.strip(),
+    )  # fmt: skip
+
+
+def children_status(root: Organization, year: int) -> list[dict]:
+    """Each child organization of ``root`` with its report of ``year`` (None when never submitted)."""
+    children = list(Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1))
+    reports = {r.organization_id: r for r in AnnualReport.objects.filter(organization__in=children, year=year)}
+    return [{"organization": child, "report": reports.get(child.pk)} for child in children]
