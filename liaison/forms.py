@@ -120,7 +120,9 @@ class HandoverForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none(), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("My organization")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -418,7 +420,9 @@ class WebhookForm(forms.ModelForm):
 class ReportForm(forms.Form):
     """Which organization (in the user's scope) and which year the report page shows."""
 
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none(), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("My organization")
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -25,7 +25,7 @@
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: data.months.map((_, i) => `${i + 1}月`) },
     yAxis: { type: "value", minInterval: 1 },
-    series: [{ type: "line", data: data.months, smooth: true }],
+    series: [{ type: "line", data: data.months }],
   });
   draw("chart-status", {
     tooltip: { trigger: "item" },
