@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
 from liaison.models import (
@@ -432,6 +433,18 @@ SWEEPS = {
     "holiday_campaigns": holiday_campaigns,
     "must_visits": must_visits,
     "overdue_escalations": overdue_escalations,
+}
+
+# What each sweep is called on the staff page.
+SWEEP_LABELS = {
+    "report_reminders": gettext_lazy("Annual report reminders"),
+    "report_prebuild": gettext_lazy("Annual report pre-build"),
+    "contact_reminders": gettext_lazy("Contact reminders at checkpoints"),
+    "staff_summaries": gettext_lazy("Year-end summary to the office"),
+    "no_contact_reminders": gettext_lazy("Long time without contact"),
+    "holiday_campaigns": gettext_lazy("Holiday visit campaigns"),
+    "must_visits": gettext_lazy("Must-visit tasks (三必访)"),
+    "overdue_escalations": gettext_lazy("Overdue visits and appeals"),
 }
 
 

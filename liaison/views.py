@@ -806,7 +806,7 @@ def campaign_list(request):
     last = finished.values("name").annotate(last=Max("pk")).values("last")
     runs = {run.name: run for run in SweepRun.objects.filter(pk__in=last)}
     context = {"stats": stats, "holidays": sorted(holidays, key=lambda h: h[1] or today),
-               "sweep_runs": [(name, runs.get(name)) for name in sweeps.SWEEPS]}  # fmt: skip
+               "sweep_runs": [(sweeps.SWEEP_LABELS[name], runs.get(name)) for name in sweeps.SWEEPS]}  # fmt: skip
     return render(request, "liaison/campaign_list.html", context)
 
 

@@ -72,7 +72,7 @@ def test_delivery_page_is_scoped_and_shows_failures(client, staff_a, staff_b, le
 def test_campaign_page_lists_holidays_and_sweeps(client, staff_a):
     client.force_login(staff_a)
     body = client.get(reverse("liaison:campaign_list")).content.decode()
-    assert "春节" in body and "contact_reminders" in body
+    assert "春节" in body and "节点联系提醒" in body
 
 
 def test_policy_is_edited_for_the_staffs_organization(client, staff_a, township_a):
