@@ -1,5 +1,8 @@
+from abc import ABCMeta, abstractmethod
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -114,7 +117,11 @@ class WorkUnitForm(forms.ModelForm):
         self.fields["liaison_officers"].help_text = _("Users with the liaison officer role in your organizations.")
 
 
-class WorkbookUploadForm(forms.Form):
+class _AbstractFormMetaclass(DeclarativeFieldsMetaclass, ABCMeta):
+    """Django's form metaclass with abstract methods: a subclass missing a hook cannot be made."""
+
+
+class WorkbookUploadForm(forms.Form, metaclass=_AbstractFormMetaclass):
     """Upload an .xlsx workbook for an import of ``kind``.
 
     On validation ``parse(upload)`` reads it into ``self.result``; ``review()`` then says what the
@@ -133,11 +140,13 @@ class WorkbookUploadForm(forms.Form):
         self.user, self.today = user, today
         self.result: ParseResult | None = None
 
+    @abstractmethod
     def parse(self, upload) -> ParseResult:
-        raise NotImplementedError
+        """Read the uploaded workbook."""
 
+    @abstractmethod
     def review(self):
-        raise NotImplementedError
+        """Check the parsed rows against the database for this user."""
 
     def organization(self) -> Organization:
         return self.cleaned_data["organization"]

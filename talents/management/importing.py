@@ -101,11 +101,13 @@ class ImportCommand(BaseCommand, ABC):
     def run(self, *, result, target, user, batch) -> ImportBatch:
         """Import the reviewed rows, all or nothing, and return the finished batch."""
 
+    @abstractmethod
     def dry_run_message(self, review) -> str:
-        raise NotImplementedError
+        """What --dry-run prints when every row is good."""
 
+    @abstractmethod
     def done_message(self, batch) -> str:
-        raise NotImplementedError
+        """What the command prints after importing."""
 
 
 def organization_option(value: str) -> Organization:
