@@ -285,6 +285,16 @@ class ContactLog(models.Model):
     import_batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("import batch")
     )
+    # Set when a leader and their paired talent both took part in a group activity (DOMAIN.md rule 16):
+    # the activity's services write and remove these rows, never the contact form.
+    activity = models.ForeignKey(
+        "activities.GroupActivity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("group activity"),
+    )
 
     objects = ContactLogQuerySet.as_manager()
 
@@ -296,6 +306,13 @@ class ContactLog(models.Model):
             models.Index(fields=["pairing", "date"], name="contact_pairing_date"),
             models.Index(fields=["talent", "date"], name="contact_talent_date"),
             models.Index(fields=["leader", "date"], name="contact_leader_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "activity"],
+                condition=models.Q(activity__isnull=False),
+                name="contact_once_per_activity",
+            ),
         ]
 
     def __str__(self):

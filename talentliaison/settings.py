@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "accounts",
     "talents",
     "liaison",
+    "activities",
+    "maps",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

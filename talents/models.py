@@ -309,6 +309,7 @@ class ImportBatch(models.Model):
         ROSTER = "roster", _("Talent roster")
         PAIRINGS = "pairings", _("Leaders and pairings")
         CONTACTS = "contacts", _("Historical contact logs")
+        ATTENDANCE = "attendance", _("Activity sign-in sheet")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")

@@ -1,0 +1,208 @@
+"""The three maps of talent work (DOMAIN.md rule 17, seed 003): demand, growth and support."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import Organization
+from activities.models import ActivityKind
+from liaison.models import AppealCategory, Leader, Term
+from talents.models import Talent, TalentCategory
+
+
+class TalentNeedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Needs of the organizations the user is staff over."""
+        return self.filter(scoping.organization_q(user, "organization__path"))
+
+
+class TalentNeed(models.Model):
+    """Talents a locality needs (人才需求图): field, category, how many, why and by when."""
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", _("Survey")
+        SYMPOSIUM = "symposium", _("Symposium")
+        OTHER = "other", _("Other")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="talent_needs", verbose_name=_("organization")
+    )
+    field = models.CharField(_("field or industry"), max_length=100)
+    category = models.ForeignKey(
+        TalentCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    count = models.PositiveSmallIntegerField(_("number needed"))
+    reason = models.TextField(_("why"), blank=True)
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SURVEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TalentNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent need")
+        verbose_name_plural = _("talent needs")
+        ordering = ["organization", "field", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(count__gte=1), name="need_count_positive")]
+
+    def __str__(self):
+        return f"{self.organization} {self.field} ×{self.count}"
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Mentorships of talents the user may see."""
+        return self.filter(scoping.talent_q(user, "talent__"))
+
+
+class Mentorship(models.Model):
+    """A talent's mentor (导师) for a term, a leader or an experienced expert, and the term's plan."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("talent"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("term"))
+    mentor_leader = models.ForeignKey(
+        Leader, on_delete=models.PROTECT, null=True, blank=True, related_name="mentees", verbose_name=_("leader mentor")
+    )
+    mentor_expert = models.ForeignKey(
+        Talent, on_delete=models.PROTECT, null=True, blank=True, related_name="mentees", verbose_name=_("expert mentor")
+    )
+    plan = models.TextField(_("plan for the term"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        constraints = [
+            models.UniqueConstraint(fields=["talent", "term"], name="one_mentorship_per_talent_term"),
+            # Exactly one mentor: a leader or an expert.
+            models.CheckConstraint(
+                condition=models.Q(mentor_leader__isnull=False, mentor_expert__isnull=True)
+                | models.Q(mentor_leader__isnull=True, mentor_expert__isnull=False),
+                name="mentorship_one_mentor",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mentor_expert=models.F("talent")), name="mentorship_not_own_mentor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.talent} ← {self.mentor}"
+
+    @property
+    def mentor(self):
+        return self.mentor_leader or self.mentor_expert
+
+
+class GrowthRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Growth records of talents the user may see."""
+        return self.filter(scoping.talent_q(user, "talent__"))
+
+    def in_year(self, year: int):
+        return self.filter(date__year=year)
+
+
+class GrowthRecord(models.Model):
+    """One step on a talent's growth roadmap (成长路线图): training, competition, award, title, project."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        COMPETITION = "competition", _("Competition")
+        AWARD = "award", _("Award")
+        TITLE = "title", _("Professional title")
+        PROJECT = "project", _("Project")
+
+    talent = models.ForeignKey(
+        Talent, on_delete=models.CASCADE, related_name="growth_records", verbose_name=_("talent")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = GrowthRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("growth record")
+        verbose_name_plural = _("growth records")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["talent", "date"], name="growth_talent_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.title}"
+
+
+class SupportKind(models.Model):
+    """An editable kind of support (保障): housing, health file and check-ups, schooling, spouse job, loans...
+
+    Closed appeals of ``appeal_categories`` and attended activities of ``activity_kinds`` count as this
+    support without being typed again.
+    """
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    appeal_categories = models.ManyToManyField(
+        AppealCategory, related_name="+", blank=True, verbose_name=_("drawn from appeals of")
+    )
+    activity_kinds = models.ManyToManyField(
+        ActivityKind, related_name="+", blank=True, verbose_name=_("drawn from activities of")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("support kind")
+        verbose_name_plural = _("support kinds")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class SupportRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Support records of talents the user may see."""
+        return self.filter(scoping.talent_q(user, "talent__"))
+
+    def in_year(self, year: int):
+        return self.filter(date__year=year)
+
+
+class SupportRecord(models.Model):
+    """Support a talent received that no appeal or activity records (a subsidy granted, a loan...)."""
+
+    talent = models.ForeignKey(
+        Talent, on_delete=models.CASCADE, related_name="support_records", verbose_name=_("talent")
+    )
+    kind = models.ForeignKey(SupportKind, on_delete=models.PROTECT, related_name="records", verbose_name=_("kind"))
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SupportRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support record")
+        verbose_name_plural = _("support records")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["talent", "date"], name="support_talent_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.kind}"
