@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.models import Organization
-from liaison.models import ContactMethod, Leader
+from liaison.models import ContactLog, ContactMethod, Leader
 from talents.models import ImportBatch, Talent
 
 
@@ -46,6 +47,22 @@ class GroupActivityQuerySet(models.QuerySet):
 
     def in_year(self, year: int):
         return self.filter(date__year=year)
+
+    def with_counts(self):
+        """Annotate the numbers of talents, leaders and counted contacts.
+
+        Correlated subqueries, not JOINs: two many-to-many joins would multiply each other's rows.
+        """
+
+        def count(model, field):
+            rows = model.objects.filter(**{field: models.OuterRef("pk")}).order_by().values(field)
+            return Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            talent_count=count(GroupActivity.talents.through, "groupactivity"),
+            leader_count=count(GroupActivity.leaders.through, "groupactivity"),
+            contact_count=count(ContactLog, "activity"),
+        )
 
 
 class GroupActivity(models.Model):
