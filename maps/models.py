@@ -1,5 +1,7 @@
 """The three maps of talent work (DOMAIN.md rule 17, seed 003): demand, growth and support."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,17 @@ class TalentNeedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Needs of the organizations the user is staff over."""
         return self.filter(scoping.organization_q(user, "organization__path"))
+
+    def in_subtree(self, root):
+        """Needs of ``root`` and of the organizations below it."""
+        return self.filter(organization__path__startswith=root.path)
+
+    def open_in(self, year: int):
+        """Needs open in ``year``: recorded by its end and not due before it starts."""
+        return self.filter(
+            models.Q(needed_by__isnull=True) | models.Q(needed_by__gte=datetime.date(year, 1, 1)),
+            created_at__year__lte=year,
+        )
 
 
 class TalentNeed(models.Model):

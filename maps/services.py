@@ -1,0 +1,343 @@
+"""The three maps of talent work (DOMAIN.md rule 17, seed 003): their figures and their changes.
+
+Figures are functions of an organization subtree and a year, so the pages, the annual report's
+保障全景 sheet and the tests read the same numbers. Each runs a fixed number of queries, whatever the
+size of the subtree.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from activities.models import GroupActivity
+from liaison.models import Appeal, Leader, Term
+from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, TalentNeed
+from talents.models import Talent
+
+# --- the demand map (人才需求图) ---------------------------------------------------------------------
+
+
+def _count(queryset) -> Subquery:
+    """A correlated ``COUNT(*)`` of ``queryset`` as an integer subquery."""
+    counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    return Subquery(counted, output_field=models.IntegerField())
+
+
+def demand_figures(root: Organization, year: int) -> list[dict]:
+    """Return the demand map's rows by field and category, then a total row: needed, have and gap.
+
+    The rule (DOMAIN.md rule 17): needs of one organization with the same field and category add up.
+    What the organization *has* is its subtree's active talents whose field contains the need's field
+    (``茶叶`` matches ``茶叶加工``) and, when the need names a category, who hold that category. Its gap
+    is ``max(needed - have, 0)``. A parent's row adds up its organizations' needed, have and gaps: a
+    surplus in one village does not fill another village's gap. One query, however many needs.
+    """
+    matching = Talent.objects.filter(
+        status=Talent.Status.ACTIVE,
+        organization__path__startswith=OuterRef("organization__path"),
+        field__icontains=OuterRef("field"),
+    )
+    needs = (
+        TalentNeed.objects.in_subtree(root).open_in(year)
+        .order_by()
+        .annotate(have_any=_count(matching), have_category=_count(matching.filter(categories=OuterRef("category"))))
+        .values_list("organization_id", "field", "category_id", "category__name", "category__sort_order", "count",
+                     "have_any", "have_category")
+    )  # fmt: skip
+    groups = {}
+    for org_id, need_field, category_id, category_name, order, count, have_any, have_category in needs:
+        key = (org_id, need_field.strip(), category_id)
+        group = groups.setdefault(key, {"needed": 0, "have": have_any if category_id is None else have_category})
+        group["needed"] += count
+        group["category"], group["order"] = category_name or "", order or 0
+    rows = {}
+    for (_org, need_field, category_id), group in groups.items():
+        row = rows.setdefault(
+            (need_field, category_id),
+            {"field": need_field, "category": group["category"], "order": group["order"], "needed": 0, "have": 0,
+             "gap": 0},
+        )  # fmt: skip
+        row["needed"] += group["needed"]
+        row["have"] += group["have"]
+        row["gap"] += max(group["needed"] - group["have"], 0)
+    result = sorted(rows.values(), key=lambda r: (r["field"], r["category"] != "", r["order"], r["category"]))
+    total = {"field": _("Total"), "category": "", "is_total": True}
+    total.update({k: sum(r[k] for r in result) for k in ("needed", "have", "gap")})
+    return [*result, total]
+
+
+def need_save(*, need: TalentNeed, user: User) -> TalentNeed:
+    """Save a need recorded from a survey or symposium; the field is stored trimmed so equal ones add up."""
+    need.field = need.field.strip()
+    if need.created_by_id is None:
+        need.created_by = user
+    need.full_clean()
+    need.save()
+    return need
+
+
+def need_delete(*, need: TalentNeed) -> None:
+    """Delete a need recorded by mistake or met."""
+    need.delete()
+
+
+# --- the growth roadmap (成长路线图) -----------------------------------------------------------------
+
+
+def year_terms(year: int):
+    """Terms running at some time of ``year``."""
+    return Term.objects.filter(start__lte=datetime.date(year, 12, 31), end__gte=datetime.date(year, 1, 1))
+
+
+def talent_terms(talent: Talent):
+    """Terms of the organizations on the talent's line: its own organization and those above it."""
+    path = talent.organization.path
+    prefixes = [path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen)]
+    return Term.objects.filter(organization__path__in=prefixes)
+
+
+def mentor_leaders(talent: Talent):
+    """Active leaders who may mentor the talent: of the talent's organization, one above it or below it."""
+    path = talent.organization.path
+    prefixes = [path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen)]
+    return Leader.objects.filter(
+        Q(organization__path__in=prefixes) | Q(organization__path__startswith=path), is_active=True
+    )
+
+
+@transaction.atomic
+def mentorship_save(
+    *, talent: Talent, term: Term, mentor_leader: Leader | None, mentor_expert: Talent | None, plan: str, user: User
+) -> Mentorship:
+    """Give ``talent`` a mentor for ``term`` (导师制度, seed 003), or change the mentor and plan.
+
+    The mentor is a leader of the talent's organization tree or another active talent (an experienced
+    expert or entrepreneur); one mentorship per talent and term.
+    """
+    if (mentor_leader is None) == (mentor_expert is None):
+        raise ValidationError(_("Choose either a leader or an expert as the mentor, not both."))
+    if not talent_terms(talent).filter(pk=term.pk).exists():
+        raise ValidationError({"term": _("This term is not one of the talent's organization.")})
+    if mentor_leader is not None and not mentor_leaders(talent).filter(pk=mentor_leader.pk).exists():
+        raise ValidationError({"mentor_leader": _("This leader is not of the talent's organization tree.")})
+    if mentor_expert is not None and (mentor_expert.pk == talent.pk or mentor_expert.status != Talent.Status.ACTIVE):
+        raise ValidationError({"mentor_expert": _("A talent cannot be their own mentor; choose an active talent.")})
+    mentorship, _created = Mentorship.objects.update_or_create(
+        talent=talent, term=term,
+        defaults={"mentor_leader": mentor_leader, "mentor_expert": mentor_expert, "plan": plan.strip()},
+        create_defaults={"mentor_leader": mentor_leader, "mentor_expert": mentor_expert, "plan": plan.strip(),
+                         "created_by": user},
+    )  # fmt: skip
+    return mentorship
+
+
+def _not_future(day: datetime.date, today: datetime.date) -> None:
+    if day > today:
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+
+
+def talent_record_save(*, record: GrowthRecord | SupportRecord, user: User, today: datetime.date):
+    """Add or change a growth step or a support the talent received (not dated in the future)."""
+    _not_future(record.date, today)
+    if record.created_by_id is None:
+        record.created_by = user
+    record.save()
+    return record
+
+
+def talent_record_delete(*, record: GrowthRecord | SupportRecord) -> None:
+    """Delete a growth or support record entered by mistake."""
+    record.delete()
+
+
+def growth_overview(root: Organization, year: int):
+    """Active talents of ``root``'s subtree with ``has_mentor`` (a mentorship of a term running in
+    ``year``) and ``records_in_year`` (growth records dated in ``year``), for the roadmap page.
+    """
+    mentored = Mentorship.objects.filter(talent=OuterRef("pk"), term__in=year_terms(year))
+    records = GrowthRecord.objects.filter(talent=OuterRef("pk"), date__year=year)
+    return Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE).annotate(
+        has_mentor=Exists(mentored), records_in_year=_count(records)
+    )
+
+
+def growth_counts(root: Organization, year: int) -> dict:
+    """Count the roadmap's figures of ``root``'s subtree and ``year`` in two queries.
+
+    ``talents``, ``mentored``, ``unmentored``, ``records`` and ``by_kind`` ([label, n] per kind).
+    """
+    talents = growth_overview(root, year).aggregate(
+        talents=models.Count("pk"), mentored=models.Count("pk", filter=Q(has_mentor=True))
+    )
+    kinds = dict(
+        GrowthRecord.objects.filter(talent__organization__path__startswith=root.path, date__year=year)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=models.Count("pk"))
+    )
+    by_kind = [[str(label), kinds.get(value, 0)] for value, label in GrowthRecord.Kind.choices]
+    return {
+        **talents, "unmentored": talents["talents"] - talents["mentored"], "records": sum(kinds.values()),
+        "by_kind": by_kind,
+    }  # fmt: skip
+
+
+# --- the support panorama (保障全景图) ---------------------------------------------------------------
+
+SOURCE_RECORD, SOURCE_APPEAL, SOURCE_ACTIVITY = "record", "appeal", "activity"
+
+
+def _tagged(queryset, source: str, talent: str, path: str, width: int):
+    return (
+        queryset.order_by()
+        .annotate(p_source=Value(source, output_field=models.CharField()), p_child=Substr(path, 1, width))
+        .values_list("p_source", *talent, "p_child")
+    )
+
+
+def support_pairs(root: Organization, year: int):
+    """(source, kind, talent, child organization path) of every support received in ``year`` in the subtree.
+
+    The three sources (DOMAIN.md rules 12, 16, 17): the talent's own support records dated in the year;
+    appeals closed in the year whose category the kind is drawn from; activities of the year of a kind
+    the support kind is drawn from, that the talent attended. One UNION query.
+    """
+    width = len(root.path) + Organization.steplen
+    appeal_links = SupportKind.appeal_categories.through.objects.filter(
+        appealcategory__appeals__status=Appeal.Status.CLOSED,
+        appealcategory__appeals__closed_on__year=year,
+        appealcategory__appeals__talent__organization__path__startswith=root.path,
+    )
+    activity_links = SupportKind.activity_kinds.through.objects.filter(
+        activitykind__activities__date__year=year,
+        activitykind__activities__talents__organization__path__startswith=root.path,
+    )
+    parts = [
+        _tagged(SupportRecord.objects.filter(talent__organization__path__startswith=root.path, date__year=year),
+                SOURCE_RECORD, ("kind_id", "talent_id"), "talent__organization__path", width),
+        _tagged(appeal_links, SOURCE_APPEAL, ("supportkind_id", "appealcategory__appeals__talent_id"),
+                "appealcategory__appeals__talent__organization__path", width),
+        _tagged(activity_links, SOURCE_ACTIVITY, ("supportkind_id", "activitykind__activities__talents"),
+                "activitykind__activities__talents__organization__path", width),
+    ]  # fmt: skip
+    return parts[0].union(*parts[1:])
+
+
+@dataclass
+class Panorama:
+    """Distinct talents per support kind of a subtree's year, by child organization and by source."""
+
+    root: Organization
+    year: int
+    kinds: list  # SupportKind, in their order: the active ones and any other that has figures
+    organizations: list  # root first, then its children in tree order
+    counts: dict = field(default_factory=dict)  # (child path, kind pk) → talents
+    any_kind: dict = field(default_factory=dict)  # child path → talents with at least one kind
+    by_source: dict = field(default_factory=dict)  # (kind pk, source) → talents
+
+    def total(self, kind: SupportKind) -> int:
+        return sum(self.counts.get((o.path, kind.pk), 0) for o in self.organizations)
+
+    @property
+    def supported(self) -> int:
+        return sum(self.any_kind.values())
+
+    def kind_rows(self) -> list[dict]:
+        """One row per kind: talents, and how many of them each source accounts for."""
+        return [
+            {"kind": kind, "talents": self.total(kind), "record": self.by_source.get((kind.pk, SOURCE_RECORD), 0),
+             "appeal": self.by_source.get((kind.pk, SOURCE_APPEAL), 0),
+             "activity": self.by_source.get((kind.pk, SOURCE_ACTIVITY), 0)}
+            for kind in self.kinds
+        ]  # fmt: skip
+
+    def organization_rows(self) -> list[dict]:
+        """The root's own row, one per child organization, and a total row (the report sheet's rows)."""
+        rows = [
+            {"name": o.name, "path": o.path, "counts": [self.counts.get((o.path, k.pk), 0) for k in self.kinds],
+             "any": self.any_kind.get(o.path, 0)}
+            for o in self.organizations
+        ]  # fmt: skip
+        total = {"name": _("Total"), "path": "", "is_total": True, "any": self.supported}
+        total["counts"] = [self.total(k) for k in self.kinds]
+        return [*rows, total]
+
+
+def support_panorama(root: Organization, year: int) -> Panorama:
+    """Count, per support kind, the distinct talents of ``root``'s subtree supported in ``year``.
+
+    A talent counts once per kind however many sources show it (a housing subsidy recorded and a
+    housing appeal closed), and is counted under the child organization the talent belongs to now.
+    Three queries: the pairs, the kinds and the organizations.
+    """
+    talents, any_kind, by_source = defaultdict(set), defaultdict(set), defaultdict(set)
+    for source, kind_id, talent_id, child in support_pairs(root, year):
+        talents[(child, kind_id)].add(talent_id)
+        any_kind[child].add(talent_id)
+        by_source[(kind_id, source)].add(talent_id)
+    counted = {kind_id for _child, kind_id in talents}
+    kinds = [k for k in SupportKind.objects.all() if k.is_active or k.pk in counted]
+    organizations = list(Organization.objects.filter(path__startswith=root.path, depth__lte=root.depth + 1))
+    return Panorama(
+        root=root, year=year, kinds=kinds, organizations=organizations,
+        counts={key: len(ids) for key, ids in talents.items()}, any_kind={k: len(v) for k, v in any_kind.items()},
+        by_source={key: len(ids) for key, ids in by_source.items()},
+    )  # fmt: skip
+
+
+def supported_talents(root: Organization, year: int, kind: SupportKind):
+    """Talents of ``root``'s subtree that received ``kind`` in ``year`` from any source, each once."""
+    own = SupportRecord.objects.filter(talent=OuterRef("pk"), kind=kind, date__year=year)
+    appeals = Appeal.objects.filter(
+        talent=OuterRef("pk"), status=Appeal.Status.CLOSED, closed_on__year=year,
+        category__in=kind.appeal_categories.values("pk"),
+    )  # fmt: skip
+    activities = GroupActivity.objects.filter(
+        talents=OuterRef("pk"), date__year=year, kind__in=kind.activity_kinds.values("pk")
+    )
+    return Talent.objects.filter(
+        Exists(own) | Exists(appeals) | Exists(activities), organization__path__startswith=root.path
+    )
+
+
+@dataclass(frozen=True)
+class SupportItem:
+    """One support a talent received, whatever its source."""
+
+    date: datetime.date
+    kind: SupportKind
+    source: str
+    description: str
+    record: SupportRecord | None = None
+    appeal: Appeal | None = None
+
+
+def talent_support(talent: Talent) -> list[SupportItem]:
+    """Every support the talent received, from the three sources, newest first (four queries)."""
+    kinds = list(SupportKind.objects.prefetch_related("appeal_categories", "activity_kinds"))
+    by_category, by_activity_kind = defaultdict(list), defaultdict(list)
+    for kind in kinds:
+        for category in kind.appeal_categories.all():
+            by_category[category.pk].append(kind)
+        for activity_kind in kind.activity_kinds.all():
+            by_activity_kind[activity_kind.pk].append(kind)
+    items = [
+        SupportItem(r.date, r.kind, SOURCE_RECORD, r.description, record=r)
+        for r in talent.support_records.select_related("kind")
+    ]
+    closed = Appeal.objects.filter(talent=talent, status=Appeal.Status.CLOSED, closed_on__isnull=False)
+    for appeal in closed.filter(category__in=list(by_category)).select_related("category"):
+        items += [SupportItem(appeal.closed_on, k, SOURCE_APPEAL, appeal.category.name, appeal=appeal)
+                  for k in by_category[appeal.category_id]]  # fmt: skip
+    attended = GroupActivity.objects.filter(talents=talent, kind__in=list(by_activity_kind))
+    for activity in attended:
+        kinds_of = by_activity_kind[activity.kind_id]
+        items += [SupportItem(activity.date, k, SOURCE_ACTIVITY, activity.title) for k in kinds_of]
+    return sorted(items, key=lambda i: (i.date, i.source), reverse=True)
