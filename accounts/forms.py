@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, Role
@@ -52,3 +53,36 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong username or password. Note that both are case-sensitive."),
         "inactive": _("This account has been disabled."),
     }
+
+
+class OneTimeCodeForm(forms.Form):
+    """A code from the authenticator app, or at login a recovery code."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class TOTPDisableForm(forms.Form):
+    password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput(attrs={"autofocus": True}))
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The 6-digit code the app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class SecondFactorPolicyForm(forms.Form):
+    require_second_factor = forms.BooleanField(label=_("Require a second factor of its staff"), required=False)
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

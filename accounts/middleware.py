@@ -1,4 +1,4 @@
-"""Security middleware: response headers, the 12-hour session limit, the first-login password change."""
+"""Security middleware: response headers, the 12-hour session limit, steps a user owes before going on."""
 
 import time
 
@@ -59,19 +59,31 @@ def record_login_time(sender, request, user, **kwargs):
         request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())
 
 
-class PasswordChangeRequiredMiddleware:
-    """Send a user whose account was seeded or imported to the password page until they change it."""
+class RequiredStepMiddleware:
+    """Keep a signed-in user who owes a step on that step's page (and logout) until it is done.
 
-    exempt = ("accounts:password_change", "accounts:logout")
+    The steps, in order, the first one due wins: a password of their own for an account someone
+    else set up; then an authenticator app where an organization over the user's staff role
+    requires a second factor (issue 9).
+    """
+
+    steps = (
+        ("accounts:password_change", lambda user: user.must_change_password),
+        ("accounts:totp_enrol", lambda user: user.second_factor_missing()),
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.must_change_password:
-            exempt_paths = {reverse(name) for name in self.exempt}
+        if user.is_authenticated:
             static = (settings.STATIC_URL or "/static/").lstrip("/")
-            if request.path not in exempt_paths and not request.path.lstrip("/").startswith(static):
-                return redirect("accounts:password_change")
+            for page, is_due in self.steps:
+                if not is_due(user):
+                    continue
+                exempt_paths = {reverse(page), reverse("accounts:logout")}
+                if request.path not in exempt_paths and not request.path.lstrip("/").startswith(static):
+                    return redirect(page)
+                break
         return self.get_response(request)

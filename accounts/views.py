@@ -1,10 +1,16 @@
+import time as clock
 from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -12,21 +18,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import scoping, services
-from accounts.decorators import role_required, staff_required
-from accounts.forms import MemberAddForm, OrganizationForm
-from accounts.models import Membership, Organization, User
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from accounts import scoping, services, totp
+from accounts.decorators import account_manager_required, role_required
+from accounts.forms import (
+    LoginForm,
+    MemberAddForm,
+    OneTimeCodeForm,
+    OrganizationForm,
+    SecondFactorPolicyForm,
+    TOTPDisableForm,
+    apply_service_errors,
+)
+from accounts.models import AuditEvent, Membership, Organization, User
 
 
 @require_GET
@@ -37,10 +43,10 @@ def home(request):
 
 @require_GET
 @login_required
-@staff_required
+@account_manager_required
 def org_list(request):
     organizations = (
-        Organization.objects.visible_to(request.user).annotate(member_count=Count("memberships")).order_by("path")
+        Organization.objects.managed_by(request.user).annotate(member_count=Count("memberships")).order_by("path")
     )
     top_depth = min((o.depth for o in organizations), default=1)
     rows = [(o, o.depth - top_depth) for o in organizations]
@@ -49,31 +55,51 @@ def org_list(request):
 
 @require_GET
 @login_required
-@staff_required
+@account_manager_required
 def org_detail(request, pk):
-    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    organization = get_object_or_404(Organization.objects.managed_by(request.user), pk=pk)
     context = {
         "organization": organization,
         "ancestors": Organization.objects.get_ancestors(organization).filter(
-            scoping.organization_q(request.user, "path")
+            scoping.organization_q(request.user, "path", scoping.ACCOUNT_ROLES)
         ),
         "children": Organization.objects.get_children(organization),
         "memberships": organization.memberships.select_related("user").order_by("role", "user__username"),
+        "policy_form": SecondFactorPolicyForm(initial={"require_second_factor": organization.require_second_factor}),
+        "policy_inherited_from": Organization.objects.get_ancestors(organization)
+        .filter(require_second_factor=True)
+        .first(),
     }
     return render(request, "accounts/org_detail.html", context)
 
 
+@require_POST
+@login_required
+@account_manager_required
+def org_second_factor(request, pk):
+    organization = get_object_or_404(Organization.objects.managed_by(request.user), pk=pk)
+    form = SecondFactorPolicyForm(request.POST)
+    form.is_valid()  # an unticked box is valid too: it means "not required"
+    required = form.cleaned_data.get("require_second_factor", False)
+    services.organization_require_second_factor(organization=organization, required=required)
+    if required:
+        messages.success(request, _("Staff of this organization and below must now log in with a one-time code."))
+    else:
+        messages.success(request, _("This organization no longer requires a second factor of its staff."))
+    return redirect("accounts:org_detail", pk=organization.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
-@staff_required
+@account_manager_required
 def org_add(request, pk):
-    parent = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    parent = get_object_or_404(Organization.objects.managed_by(request.user), pk=pk)
     form = OrganizationForm(request.POST or None, initial={"kind": Organization.Kind.VILLAGE})
     if form.is_valid():
         try:
             child = services.organization_create(parent=parent, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Organization “%(name)s” added.") % {"name": child.name})
             return redirect("accounts:org_detail", pk=child.pk)
@@ -82,16 +108,16 @@ def org_add(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@staff_required
+@account_manager_required
 def org_rename(request, pk):
-    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    organization = get_object_or_404(Organization.objects.managed_by(request.user), pk=pk)
     initial = {"name": organization.name, "kind": organization.kind}
     form = OrganizationForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
             services.organization_rename(organization=organization, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Organization saved."))
             return redirect("accounts:org_detail", pk=organization.pk)
@@ -100,15 +126,15 @@ def org_rename(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@staff_required
+@account_manager_required
 def member_add(request, pk):
-    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    organization = get_object_or_404(Organization.objects.managed_by(request.user), pk=pk)
     form = MemberAddForm(request.POST or None)
     if form.is_valid():
         try:
             membership = services.member_add(organization=organization, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("User “%(name)s” added.") % {"name": membership.user})
             return redirect("accounts:org_detail", pk=organization.pk)
@@ -117,10 +143,10 @@ def member_add(request, pk):
 
 @require_GET
 @login_required
-@staff_required
+@account_manager_required
 def user_detail(request, pk):
-    account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
-    memberships = Membership.objects.visible_to(request.user).filter(user=account).select_related("organization")
+    account = get_object_or_404(User.objects.managed_by(request.user), pk=pk)
+    memberships = Membership.objects.managed_by(request.user).filter(user=account).select_related("organization")
     return render(request, "accounts/user_detail.html", {"account": account, "memberships": memberships})
 
 
@@ -139,6 +165,129 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+# The half-logged-in state between a right password and a right code: who, how, since when, where
+# to go next. The user is not logged in (request.user is anonymous) until the code is right.
+PENDING_LOGIN = "_second_factor_pending"
+PENDING_LIFETIME = 5 * 60
+
+
+def _note(request, user, action: str, *, success: bool = True) -> None:
+    """Record a second-factor event for the auditor: who, when, from where; never a code or a secret."""
+    services.audit_record(action=action, target=user.get_username(), request=request, actor=user, success=success)
+
+
+def _code_failed(request, user) -> None:
+    """Count a wrong code as a failed login, so django-axes locks the account as for a wrong password."""
+    _note(request, user, AuditEvent.Action.SECOND_FACTOR_FAILURE, success=False)
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with username and password; a user with an authenticator app then gives a code (totp_verify)."""
+
+    authentication_form = LoginForm
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not user.has_second_factor():
+            return super().form_valid(form)
+        self.request.session.cycle_key()
+        self.request.session[PENDING_LOGIN] = {
+            "user": user.pk, "backend": user.backend, "at": int(clock.time()), "next": self.get_success_url(),
+        }  # fmt: skip
+        return redirect("accounts:totp_verify")
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending or clock.time() - pending["at"] > PENDING_LIFETIME:
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def totp_verify(request):
+    """The second step of logging in: a current code from the app, or a recovery code, used once."""
+    user = _pending_user(request)
+    credentials = {"username": user.get_username()} if user else None
+    if user is None or AxesProxyHandler.is_locked(request, credentials):
+        pending = request.session.pop(PENDING_LOGIN, None)
+        if user is None:
+            if pending:
+                messages.error(request, _("The time to enter the code ran out. Log in again."))
+            return redirect("accounts:login")
+        return get_lockout_response(request, credentials=credentials)
+    form = OneTimeCodeForm(request.POST or None)
+    if form.is_valid():
+        kind = services.second_factor_check(user=user, code=form.cleaned_data["code"], at=timezone.now())
+        if kind is None:
+            _code_failed(request, user)
+            form.add_error("code", _("The code is wrong, has expired or was already used."))
+        else:
+            pending = request.session.pop(PENDING_LOGIN)
+            auth_login(request, user, backend=pending["backend"])
+            if kind == "recovery":
+                _note(request, user, AuditEvent.Action.RECOVERY_CODE_USE)
+                left = user.recovery_codes.filter(used_at=None).count()
+                messages.warning(request, _("You logged in with a recovery code; %(left)s left.") % {"left": left})
+            return redirect(pending["next"])
+    return render(request, "accounts/totp_verify.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def totp_enrol(request):
+    """Set up an authenticator app: scan, type a first code, receive recovery codes once."""
+    if request.user.has_second_factor():
+        return redirect("accounts:totp_disable")
+    device = services.totp_enrol_begin(user=request.user)
+    form = OneTimeCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            codes = services.totp_enrol_confirm(device=device, code=form.cleaned_data["code"], at=timezone.now())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            _note(request, request.user, AuditEvent.Action.SECOND_FACTOR_ENROL)
+            return render(request, "accounts/totp_enrol_codes.html", {"codes": codes})
+    uri = totp.provisioning_uri(device.secret, account=request.user.get_username(), issuer=_("Talent liaison system"))
+    context = {
+        "form": form,
+        "qr_code": totp.qr_data_uri(uri),
+        "secret_groups": totp.secret_groups(device.secret),
+        "required": request.user.second_factor_required(),
+    }
+    return render(request, "accounts/totp_enrol.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def totp_disable(request):
+    """Turn two-step verification off, with the password and a current code."""
+    user = request.user
+    device = user.totp_device if user.has_second_factor() else None
+    if device is None:
+        return redirect("accounts:totp_enrol")
+    form = TOTPDisableForm(request.POST or None)
+    if form.is_valid():
+        # authenticate() runs django-axes: a wrong password counts toward the lock-out.
+        if authenticate(request, username=user.get_username(), password=form.cleaned_data["password"]) is None:
+            form.add_error("password", _("Wrong password."))
+        elif services.second_factor_check(user=user, code=form.cleaned_data["code"], at=timezone.now()) is None:
+            _code_failed(request, user)
+            form.add_error("code", _("The code is wrong, has expired or was already used."))
+        else:
+            services.totp_disable(user=user)
+            _note(request, user, AuditEvent.Action.SECOND_FACTOR_DISABLE)
+            messages.success(request, _("Two-step verification is off."))
+            return redirect("accounts:home")
+    context = {"form": form, "device": device, "required": user.second_factor_required()}
+    return render(request, "accounts/totp_disable.html", context)
+
+
 AUDIT_PAGE_SIZE = 50
 
 
@@ -155,11 +304,23 @@ def _audit_period(request):
     return bounds
 
 
+def _audit_events(request):
+    """Exports, imports and personal-data operations, narrowed by action and by words of their object."""
+    rows = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
+    if request.GET.get("action") in AuditEvent.Action.values:
+        rows = rows.filter(action=request.GET["action"])
+    text = request.GET.get("q", "").strip()[:100]
+    if text:
+        rows = rows.filter(Q(target__icontains=text) | Q(detail__icontains=text))
+    return rows
+
+
 @require_GET
 @login_required
 @role_required("auditor")
 def audit_log(request):
-    """The security auditor's page: who changed what, who saw whole personal numbers, who logged in.
+    """The security auditor's page: who changed what, who saw whole personal numbers, who logged in,
+    who exported or imported what.
 
     Shows actors, times, object types and the names of changed fields, never their values.
     """
@@ -177,6 +338,9 @@ def audit_log(request):
     elif kind == "failures":
         rows = AccessFailureLog.objects.order_by("-attempt_time")
         time_field, user_fields = "attempt_time", ("username__icontains",)
+    elif kind == "events":
+        rows = _audit_events(request)
+        time_field, user_fields = "at", ("actor__username__icontains", "actor__name__icontains")
     else:
         kind = "changes"
         rows = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
@@ -204,7 +368,11 @@ def audit_log(request):
             ("access", _("Views of personal numbers")),
             ("logins", _("Logins")),
             ("failures", _("Failed logins")),
+            ("events", _("Exports and imports")),
         ],
+        "actions": AuditEvent.Action.choices,
+        "action": request.GET.get("action", ""),
+        "text": request.GET.get("q", "")[:100],
         "who": who,
         "date_from": request.GET.get("from", ""),
         "date_to": request.GET.get("to", ""),

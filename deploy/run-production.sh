@@ -14,10 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 : "${SECRET_KEY:?set SECRET_KEY to a long random string}"
+: "${FIELD_ENCRYPTION_KEY:?set FIELD_ENCRYPTION_KEY to 32 random bytes in URL-safe base64}"
+: "${FIELD_HASH_KEY:?set FIELD_HASH_KEY to 32 random bytes in URL-safe base64}"
 : "${ALLOWED_HOSTS:?set ALLOWED_HOSTS (it also selects the production profile)}"
 : "${DATABASE_URL:?set DATABASE_URL, e.g. postgres://talent:pw@127.0.0.1:5432/talentliaison}"
 : "${REDIS_URL:?set REDIS_URL, e.g. redis://127.0.0.1:6379/0}"
-export DEBUG=false SECRET_KEY ALLOWED_HOSTS DATABASE_URL REDIS_URL
+export DEBUG=false SECRET_KEY FIELD_ENCRYPTION_KEY FIELD_HASH_KEY ALLOWED_HOSTS DATABASE_URL REDIS_URL
 PYTHON="${PYTHON:-.venv/bin/python}"
 BIN="$(dirname "$PYTHON")"
 BIND="${BIND:-127.0.0.1:8000}"

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from accounts.admin import AppendOnlyAdmin
 from talents.models import (
     Achievement,
+    ExportApproval,
     ImportBatch,
     MajorEvent,
     PersonalDataAccess,
@@ -40,6 +42,11 @@ class RecommendationInline(admin.TabularInline):
 
 @admin.register(Talent)
 class TalentAdmin(admin.ModelAdmin):
+    """The system administrator's view (三员分立): whole numbers and personal notes are not shown or edited
+    here; they are kept on the site, where every reveal is recorded."""
+
+    exclude = ["id_number", "id_number_hash", "phone", "notes"]
+    readonly_fields = ["masked_id_number", "masked_phone"]
     list_display = ["name", "work_unit", "organization", "level", "status"]
     list_filter = ["status", "level", "categories"]
     list_select_related = ["work_unit", "organization"]
@@ -51,6 +58,8 @@ class TalentAdmin(admin.ModelAdmin):
 
 @admin.register(MajorEvent)
 class MajorEventAdmin(admin.ModelAdmin):
+    # The description may hold health details: kept on the site only, as for the talent's notes.
+    exclude = ["description"]
     list_display = ["talent", "kind", "date", "reported_by"]
     list_filter = ["kind"]
     list_select_related = ["talent", "reported_by"]
@@ -64,20 +73,11 @@ class TalentRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(AppendOnlyAdmin):
     """Read-only: the record of who saw personal numbers cannot be edited."""
 
     list_display = ["at", "user", "talent", "purpose", "remote_addr"]
     list_select_related = ["user", "talent"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportBatch)
@@ -85,3 +85,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "original_name", "organization", "uploaded_by", "status", "row_count"]
     list_filter = ["kind", "status"]
     list_select_related = ["organization", "uploaded_by"]
+
+
+@admin.register(ExportApproval)
+class ExportApprovalAdmin(AppendOnlyAdmin):
+    """Read-only: requests are decided on the site, where the four-eyes rule is checked."""
+
+    list_display = ["created_at", "requested_by", "organization", "status", "decided_by", "downloaded_at"]
+    list_filter = ["status"]
+    list_select_related = ["requested_by", "organization", "decided_by"]

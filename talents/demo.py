@@ -100,7 +100,7 @@ def seed(*, organizations: dict, users: dict, reporter) -> None:
     for serial, (name, unit, cats, level, title, post, field, birth, male) in enumerate(TALENTS, start=1):
         birth_date = datetime.date(*birth)
         number = _id_number(serial, birth_date, male)
-        if Talent.objects.filter(id_number=number).exists():
+        if Talent.objects.with_id_number(number).exists():
             continue
         talent = Talent(
             name=name, work_unit=units[unit], level=level, professional_title=title, post=post, field=field,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -41,6 +42,8 @@ def neutralize(value):
 
 def _cell(ws, value):
     value = neutralize(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(value)  # Excel has no time zones: Shanghai time
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         # A literal string cell: never parsed as a formula, even without the leading quote.
@@ -52,9 +55,10 @@ def _cell(ws, value):
     return cell
 
 
-def write_workbook(target, sheets: Iterable[Sheet]) -> None:
-    """Write ``sheets`` to ``target`` (a path or binary file) in write-only mode."""
+def write_workbook(target, sheets: Iterable[Sheet]) -> int:
+    """Write ``sheets`` to ``target`` (a path or binary file) in write-only mode; return the data rows written."""
     wb = Workbook(write_only=True)
+    written = 0
     for sheet in sheets:
         ws = wb.create_sheet(title=sheet.title[:31])
         ws.freeze_panes = "A2"
@@ -68,17 +72,29 @@ def write_workbook(target, sheets: Iterable[Sheet]) -> None:
         ws.append(header)
         for row in sheet.rows:
             ws.append([_cell(ws, value) for value in row])
+            written += 1
     wb.save(target)
+    return written
+
+
+def xlsx_file(sheets: Iterable[Sheet]) -> tuple:
+    """Build the workbook in a temporary file; return the file, rewound, and the data rows written."""
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115  (the response that sends it closes it)
+    rows = write_workbook(tmp, sheets)
+    tmp.seek(0)
+    return tmp, rows
+
+
+def xlsx_download(workbook, filename: str) -> FileResponse:
+    """Stream a built workbook file to the browser as a download named ``filename``."""
+    response = FileResponse(workbook, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
     """Build the workbook in a temporary file and stream it to the browser as a download."""
-    tmp = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    write_workbook(tmp, sheets)
-    tmp.seek(0)
-    response = FileResponse(tmp, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_download(xlsx_file(sheets)[0], filename)
 
 
 def iter_in_chunks(queryset, size: int = 2000) -> Iterator:

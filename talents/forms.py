@@ -43,7 +43,7 @@ class TalentForm(forms.ModelForm):
         number = normalize_id_number(self.cleaned_data["id_number"])
         if number:
             self.id_info = parse_id_number(number)
-            if Talent.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
+            if Talent.objects.with_id_number(number).exclude(pk=self.instance.pk).exists():
                 raise ValidationError(_("A talent with this ID card number is already in the database."))
         return number
 
@@ -191,3 +191,32 @@ class RosterUploadForm(OrganizationUploadForm):
 
 class DischargeForm(forms.Form):
     on = forms.DateField(label=_("Discharged on"), widget=DATE_WIDGET)
+
+
+class ExportRequestForm(forms.Form):
+    """Ask for the talent list with whole numbers: for which organization, why, and with which filter."""
+
+    organization = forms.ModelChoiceField(label=_("Talents of"), queryset=Organization.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Another office staff member of this organization or one above it approves the export."),
+    )  # fmt: skip
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = Organization.objects.visible_to(user)
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].initial = organizations.first()
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 4:
+            raise ValidationError(_("Say in a few words why the whole numbers are needed."))
+        return reason
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the talent's name, numbers and contact details are erased for good."),
+    )

@@ -609,8 +609,9 @@ def roster_review(*, result: ParseResult, organization, user) -> RosterReview:
     registered, visible = set(), set()
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        registered.update(Talent.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
-        visible.update(Talent.objects.visible_to(user).filter(id_number__in=chunk).values_list("id_number", flat=True))
+        # Matched through the keyed hashes: the ID number column is encrypted.
+        registered.update(Talent.objects.with_id_numbers(chunk).values_list("id_number", flat=True))
+        visible.update(Talent.objects.visible_to(user).with_id_numbers(chunk).values_list("id_number", flat=True))
     units = _match_units({row.work_unit for row in result.rows}, organization)
     to_create, to_update = [], []
     for row in result.rows:

@@ -1,9 +1,12 @@
+import datetime
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
+from accounts.fields import EncryptedTextField, KeyedHashField, keyed_hash
 from accounts.models import Organization
 
 
@@ -73,6 +76,14 @@ class TalentQuerySet(models.QuerySet):
             q |= models.Q(name_initials__startswith=key) | models.Q(name_pinyin__startswith=key)
         return self.filter(q)
 
+    def with_id_number(self, number: str):
+        """Talents with this ID card number, matched through its keyed hash (the column is encrypted)."""
+        return self.filter(id_number_hash=keyed_hash(number)) if keyed_hash(number) else self.none()
+
+    def with_id_numbers(self, numbers):
+        """Talents with any of these ID card numbers, matched through their keyed hashes."""
+        return self.filter(id_number_hash__in=[h for h in map(keyed_hash, numbers) if h])
+
 
 class Talent(models.Model):
     """An outstanding talent in the database (DOMAIN.md rules 1, 9, 13 and "Personal data")."""
@@ -140,9 +151,14 @@ class Talent(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    id_number = models.CharField(_("ID card number"), max_length=18, blank=True)
+    # Encrypted at rest ("Personal data"); looked up and kept unique through the keyed hash below.
+    id_number = EncryptedTextField(_("ID card number"), max_length=18, blank=True)
+    id_number_hash = KeyedHashField(_("ID card number hash"), source="id_number", db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    notes = models.TextField(_("notes"), blank=True)
+    # Encrypted: staff write health and family circumstances here (sensitive personal information).
+    notes = EncryptedTextField(_("notes"), blank=True)
+    # Set when the talent left and their personal data was erased (talents.services.talent_anonymise).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -156,9 +172,9 @@ class Talent(models.Model):
         constraints = [
             # Re-imports match talents by ID number, so one number is one talent.
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~models.Q(id_number=""),
-                name="talent_unique_id_number",
+                fields=["id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="talent_unique_id_number_hash",
                 violation_error_message=_("A talent with this ID card number is already in the database."),
             ),
         ]
@@ -261,7 +277,8 @@ class MajorEvent(models.Model):
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="major_events", verbose_name=_("talent"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("date"))
-    description = models.TextField(_("description"))
+    # Encrypted: an illness or a family difficulty is sensitive personal information.
+    description = EncryptedTextField(_("description"))
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
     )
@@ -340,11 +357,90 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} · {self.original_name}"
 
+    def audit_target(self) -> str:
+        """How the audit trail names this import: its kind and number, not the file's name."""
+        from django.utils.translation import gettext
 
-# Change history of every talent (who changed which field when); personal numbers are masked in it.
+        return gettext("%(kind)s, import batch #%(pk)d") % {"kind": self.get_kind_display(), "pk": self.pk}
+
+
+class ExportApprovalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Requests for organizations of the user's staff subtrees: their own and those they may approve."""
+        return self.filter(scoping.organization_q(user, "organization__path"))
+
+
+class ExportApproval(models.Model):
+    """A request to export the talent list with whole numbers, approved by a second staff member.
+
+    "Personal data": an unmasked export needs another staff member of the organization or one above
+    it; the approval is good for one download within ``VALID_FOR``.
+    """
+
+    VALID_FOR = datetime.timedelta(hours=24)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        USED = "used", _("Downloaded")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    reason = models.TextField(_("reason"))
+    # The talent list's filter as a query string, applied again at download.
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ExportApprovalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unmasked export approval")
+        verbose_name_plural = _("unmasked export approvals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The four-eyes rule itself: nobody approves their own request.
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")), name="exportapproval_not_self_decided"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requested_by} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_downloadable(self, now) -> bool:
+        return self.status == self.Status.APPROVED and self.expires_at is not None and now < self.expires_at
+
+    def filter_items(self) -> list[tuple[str, str]]:
+        """The filter's (name, value) pairs, for people to read."""
+        from django.http import QueryDict
+
+        return [(key, value) for key, value in QueryDict(self.query).items() if value and key != "page"]
+
+
+def audit_mask(value: str) -> str:
+    """Hide a personal value in the change history entirely, its length included."""
+    return "******" if value else ""
+
+
+# Change history of every talent (who changed which field when); personal values are masked in it.
 auditlog.register(
     Talent,
     m2m_fields={"categories"},
-    exclude_fields=["name_initials", "name_pinyin", "updated_at", "created_at"],
-    mask_fields=["id_number", "phone"],
+    exclude_fields=["name_initials", "name_pinyin", "updated_at", "created_at", "id_number_hash"],
+    mask_fields=["id_number", "phone", "notes"],
+    mask_callable="talents.models.audit_mask",
 )

@@ -2,17 +2,21 @@
 
 import datetime
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from accounts import scoping
+from accounts.fields import KeyedHashField
 from accounts.models import Organization, User
 from talents import hooks
 from talents.imports import ParseResult, RosterRow, bad_rows_error, organization_may_import, roster_review
 from talents.models import (
     Achievement,
+    ExportApproval,
     ImportBatch,
     MajorEvent,
     PersonalDataAccess,
@@ -46,7 +50,7 @@ def talent_fill_derived(talent: Talent) -> Talent:
 
 
 def _check_unique_id(talent: Talent) -> None:
-    if talent.id_number and Talent.objects.filter(id_number=talent.id_number).exclude(pk=talent.pk).exists():
+    if talent.id_number and Talent.objects.with_id_number(talent.id_number).exclude(pk=talent.pk).exists():
         raise ValidationError({"id_number": _("A talent with this ID card number is already in the database.")})
 
 
@@ -69,7 +73,9 @@ def talent_archive(*, talent: Talent) -> Talent:
 
 
 def talent_restore(*, talent: Talent) -> Talent:
-    """Bring an archived talent back to the active list."""
+    """Bring an archived talent back to the active list; an anonymised one stays archived."""
+    if talent.anonymised_at:
+        raise ValidationError(_("An anonymised talent cannot be restored."))
     talent.status = Talent.Status.ACTIVE
     talent.save(update_fields=["status", "updated_at"])
     return talent
@@ -186,8 +192,8 @@ def _roster_update(rows: list[RosterRow], units: dict, *, now) -> list[Talent]:
     existing = {}
     for start in range(0, len(numbers), IMPORT_BATCH_SIZE):
         chunk = numbers[start : start + IMPORT_BATCH_SIZE]
-        existing.update((t.id_number, t) for t in Talent.objects.filter(id_number__in=chunk))
-    fields = {"name", "name_initials", "name_pinyin", "work_unit", "organization", "updated_at"}
+        existing.update((t.id_number, t) for t in Talent.objects.with_id_numbers(chunk))
+    fields = {"name", "name_initials", "name_pinyin", "work_unit", "organization", "updated_at", "id_number_hash"}
     talents = []
     for row in rows:
         talent = _roster_apply(existing[row.id_number], row, units[row.work_unit])
@@ -201,12 +207,14 @@ def _roster_update(rows: list[RosterRow], units: dict, *, now) -> list[Talent]:
 
 def _talents_update(talents: list[Talent], fields: list[str]) -> None:
     # bulk_update builds a CASE per field with a WHEN per row: 30 s for 10,000 talents, in Python.
-    # One UPDATE executed for every row takes about 3 s, with the values prepared as save() does.
+    # One UPDATE executed for every row takes about 3 s, with the values prepared as save() does
+    # (the ID number's keyed hash is computed, the encrypted fields encrypt in get_db_prep_save).
     columns = [Talent._meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
     sql = f"UPDATE {quote(Talent._meta.db_table)} SET {assignments} WHERE {quote(Talent._meta.pk.column)} = %s"  # noqa: S608
-    params = [[c.get_db_prep_save(getattr(t, c.attname), connection) for c in columns] + [t.pk] for t in talents]
+    value = lambda t, c: c.pre_save(t, False) if isinstance(c, KeyedHashField) else getattr(t, c.attname)  # noqa: E731
+    params = [[c.get_db_prep_save(value(t, c), connection) for c in columns] + [t.pk] for t in talents]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -260,3 +268,114 @@ def import_batch_finish(*, batch: ImportBatch, rows: int, created: int, updated:
     batch.status, batch.finished_at = ImportBatch.Status.DONE, now
     batch.save(update_fields=["row_count", "created_count", "updated_count", "status", "finished_at"])
     return batch
+
+
+def import_files_purge(*, before: datetime.datetime) -> int:
+    """Delete the uploaded Excel files of batches created before ``before``; return how many.
+
+    A roster or sign-in sheet holds whole ID and phone numbers; once imported (or abandoned at the
+    preview) the rows live in the database, so the file is kept only for a short review period. The
+    batch row stays as the record of the import (issue 9: personal data at rest).
+    """
+    batches = list(ImportBatch.objects.filter(created_at__lt=before).exclude(file="").only("pk", "file"))
+    files = [batch.file.name for batch in batches]
+    ImportBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(file="")
+    storage = ImportBatch._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return len(files)
+
+
+# --- Personal data: anonymisation and the four-eyes unmasked export ------------------------------
+
+# Replaced by neutral values when a talent is anonymised; what the statistics count (categories, level,
+# organization, work unit, gender, education and the like) stays.
+ANONYMISED_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "email",
+    "address",
+    "notes",
+    "birth_date",
+    "post",
+    "professional_title",
+)
+
+
+@transaction.atomic
+def talent_anonymise(*, talent: Talent, now: datetime.datetime) -> Talent:
+    """Archive a talent who has left and erase what identifies them (个人信息保护法, issue 9 item 5).
+
+    The name becomes ``已注销人才#<pk>``; ID number (and its hash), phone, e-mail, address, notes, birth
+    date, post and title are emptied, and so are the descriptions of the major events. Categories,
+    level, organization, gender and every related row (pairings, contacts, appeals, visits) stay, so
+    the yearly report and the compliance figures do not change. The change history keeps who changed
+    which field when, but no longer the values.
+    """
+    talent.name = _("Deregistered talent #%(pk)d") % {"pk": talent.pk}
+    talent.name_initials, talent.name_pinyin = pinyin_keys(talent.name)
+    talent.id_number = talent.phone = talent.email = talent.address = talent.notes = ""
+    talent.post = talent.professional_title = ""
+    talent.birth_date = None
+    talent.status = Talent.Status.ARCHIVED
+    talent.anonymised_at = now
+    talent.save()
+    talent.major_events.update(description=_("(removed when the talent was anonymised)"))
+    _scrub_history(talent)
+    return talent
+
+
+def _scrub_history(talent: Talent) -> None:
+    """Replace the old and new values of the anonymised fields in the talent's change history."""
+    entries = list(LogEntry.objects.get_for_object(talent))
+    for entry in entries:
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for name in ANONYMISED_FIELDS:
+            if isinstance(changes.get(name), list):
+                changes[name] = ["******" if value not in (None, "", "None") else value for value in changes[name]]
+        entry.changes, entry.object_repr, entry.serialized_data = changes, talent.name, None
+    LogEntry.objects.bulk_update(entries, ["changes", "object_repr", "serialized_data"])
+
+
+def export_approval_request(*, user: User, organization: Organization, reason: str, query: str) -> ExportApproval:
+    """Ask another staff member to approve an unmasked export of the talent list filtered by ``query``."""
+    if not scoping.is_staff_over(user, organization):
+        raise ValidationError({"organization": _("You are not office staff of this organization.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the whole numbers are needed.")})
+    return ExportApproval.objects.create(
+        requested_by=user, organization=organization, reason=reason.strip(), query=query[:1000]
+    )
+
+
+def export_approval_decide(*, approval: ExportApproval, user: User, approve: bool, now) -> ExportApproval:
+    """Approve or reject a pending request as a second staff member of its organization or one above.
+
+    The requester never decides their own request. Decided with a compare-and-set on the status, so
+    two approvers acting at once decide it once; an approval is good for ``ExportApproval.VALID_FOR``.
+    """
+    if approval.requested_by_id == user.pk:
+        raise ValidationError(_("Another staff member must decide on your own request."))
+    if not scoping.is_staff_over(user, approval.organization):
+        raise ValidationError(_("You are not office staff of this organization."))
+    status = ExportApproval.Status.APPROVED if approve else ExportApproval.Status.REJECTED
+    expires = now + ExportApproval.VALID_FOR if approve else None
+    pending = ExportApproval.objects.filter(pk=approval.pk, status=ExportApproval.Status.PENDING)
+    if pending.update(status=status, decided_by=user, decided_at=now, expires_at=expires) != 1:
+        raise ValidationError(_("This request has already been decided."))
+    approval.refresh_from_db()
+    return approval
+
+
+def export_approval_use(*, approval: ExportApproval, user: User, now) -> ExportApproval:
+    """Claim an approved request for its one download, by the requester, before it expires.
+
+    Run it in the transaction that builds the workbook: a failed build gives the download back.
+    """
+    if approval.requested_by_id != user.pk:
+        raise ValidationError(_("Only the staff member who asked may download this export."))
+    usable = ExportApproval.objects.filter(pk=approval.pk, status=ExportApproval.Status.APPROVED, expires_at__gt=now)
+    if usable.update(status=ExportApproval.Status.USED, downloaded_at=now) != 1:
+        raise ValidationError(_("This approval has expired, was not given, or has already been used."))
+    approval.refresh_from_db()
+    return approval

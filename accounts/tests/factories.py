@@ -1,7 +1,8 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, TOTPDevice, User
 
 
 class OrganizationFactory(factory.Factory):
@@ -48,3 +49,14 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = "staff"
+
+
+class TOTPDeviceFactory(DjangoModelFactory):
+    """A confirmed authenticator app; tests compute its codes from ``secret`` with pyotp."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
+from accounts.models import AuditEvent, Organization, User
+from accounts.services import audit_record
 from talents.excel import UnsafeWorkbook
 from talents.imports import bad_rows_error, organization_may_import
 from talents.models import ImportBatch
@@ -69,15 +70,22 @@ class ImportCommand(BaseCommand, ABC):
 
     def _import(self, stream, name, *, result, target, organization, user) -> ImportBatch:
         stream.seek(0)
+        kind = ImportBatch.Kind(self.kind).label
         try:
             with transaction.atomic():
                 batch = import_batch_create(
                     organization=organization, kind=self.kind, file=File(stream, name=name), user=user,
                     result=result, rejected=False,
                 )  # fmt: skip
-                return self.run(result=result, target=target, user=user, batch=batch)
+                batch = self.run(result=result, target=target, user=user, batch=batch)
         except ValidationError as error:
+            audit_record(action=AuditEvent.Action.IMPORT, actor=user, target=kind, detail="manage.py", success=False)
             raise CommandError(" ".join(error.messages)) from None
+        audit_record(
+            action=AuditEvent.Action.IMPORT, actor=user, target=batch.audit_target(), rows=batch.row_count,
+            detail="manage.py",
+        )  # fmt: skip
+        return batch
 
     def add_target_argument(self, parser):
         parser.add_argument("--organization", required=True, help="id or exact name of the organization")

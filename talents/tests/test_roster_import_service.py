@@ -67,7 +67,7 @@ def test_reimport_updates_in_place_and_leaves_blank_cells_alone(staff_a, townshi
     )
 
     talent_a.refresh_from_db()
-    assert Talent.objects.filter(id_number=talent_a.id_number).count() == 1
+    assert Talent.objects.with_id_number(talent_a.id_number).count() == 1
     assert talent_a.pk == pk
     assert talent_a.level == "city"
     assert talent_a.phone == phone
@@ -81,7 +81,7 @@ def test_importing_the_same_roster_twice_never_duplicates(staff_a, township_a):
     second = roster_import(
         result=parse(rows), organization=township_a, user=staff_a, batch=new_batch(township_a, staff_a)
     )
-    assert Talent.objects.filter(id_number=ID_1985).count() == 1
+    assert Talent.objects.with_id_number(ID_1985).count() == 1
     assert WorkUnit.objects.filter(name="青山中学").count() == 1
     assert (second.created_count, second.updated_count) == (0, 1)
 

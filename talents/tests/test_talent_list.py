@@ -93,3 +93,33 @@ def test_anonymous_goes_to_login(client):
 def test_post_is_405(client, staff_a):
     client.force_login(staff_a)
     assert client.post(URL).status_code == 405
+
+
+def test_work_unit_choices_wait_for_an_organization_when_there_are_many(
+    client, county_staff, township_a, township_b, talent_a, talent_b, monkeypatch
+):
+    monkeypatch.setattr("talents.filters.CHOICES_MAX", 1)
+    client.force_login(county_staff)
+    field = client.get(URL).context["filter"].form["work_unit"]
+    assert len(list(field)) == 1  # only "All"
+    assert field.help_text
+    field = client.get(URL, {"organization": township_a.pk}).context["filter"].form["work_unit"]
+    assert [c.choice_label for c in field][1:] == [talent_a.work_unit.name]
+    # A link to one unit still filters and shows that unit, whatever the scope's size.
+    response = client.get(URL, {"work_unit": talent_b.work_unit_id})
+    assert _names(response) == ["李四"]
+    assert [c.choice_label for c in response.context["filter"].form["work_unit"]][1:] == [talent_b.work_unit.name]
+
+
+def test_pages_past_the_middle_read_backwards_in_the_same_order(
+    client, staff_a, work_unit_a, django_assert_max_num_queries
+):
+    for i in range(60):
+        TalentFactory(name=f"人才{i:02d}", work_unit=work_unit_a)
+    expected = list(Talent.objects.order_by("name_pinyin", "pk").values_list("name", flat=True))
+    client.force_login(staff_a)
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            pages += _names(client.get(URL, {"page": number}))
+    assert pages == expected
