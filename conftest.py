@@ -123,16 +123,17 @@ class WorkerPool:
     ``django_db(transaction=True)``.
     """
 
-    def __init__(self, visibility_timeout: int):
-        broker = settings.CELERY_BROKER_URL
+    def __init__(self, visibility_timeout: int, broker: str = "", queue: str = "", env=None):
+        broker = broker or settings.CELERY_BROKER_URL
         assert broker, "REDIS_URL is not set: the worker tests need the real Redis (see README)."
-        self.queue = f"test-{uuid.uuid4().hex[:8]}"
+        self.queue = queue or f"test-{uuid.uuid4().hex[:8]}"
         self.env = {
             **os.environ,
             "REDIS_URL": broker,
             "CELERY_BROKER_URL": broker,
             "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
             "DATABASE_URL": _database_url(settings.DATABASES["default"], connection.settings_dict["NAME"]),
+            **(env or {}),
         }
         self.processes = []
 
@@ -146,6 +147,16 @@ class WorkerPool:
         assert worker.poll() is None, worker.stdout.read().decode()
         self.processes.append(worker)
         return worker
+
+    def start_beat(self, schedule: Path) -> subprocess.Popen:
+        """Start beat as its own process, as in production (run inside a worker, a kill -9 orphans it)."""
+        beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "talentliaison", "beat", "--schedule", str(schedule),
+             "-l", "warning"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.processes.append(beat)
+        return beat
 
     def stop(self) -> None:
         for worker in self.processes:
