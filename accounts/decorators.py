@@ -24,3 +24,5 @@ def role_required(*allowed: str):
 
 
 staff_required = role_required("staff")
+# Organization and account pages: staff, and the account administrator (三员分立).
+account_manager_required = role_required(*scoping.ACCOUNT_ROLES)

@@ -35,9 +35,14 @@ def organizations_for_role(user, role: str) -> list:
     return [m.organization for m in memberships(user) if m.role == role]
 
 
-def staff_paths(user) -> list[str]:
-    """Return the tree paths of the organizations where the user is staff, outermost only."""
-    paths = sorted(o.path for o in organizations_for_role(user, "staff"))
+# Who manages accounts and organizations (三员分立): office staff, and the account administrator, who
+# reads no talent data because every other rule here names the staff role only.
+ACCOUNT_ROLES = ("staff", "account_admin")
+
+
+def staff_paths(user, roles: tuple[str, ...] = ("staff",)) -> list[str]:
+    """Return the tree paths of the organizations where the user holds one of ``roles``, outermost only."""
+    paths = sorted(m.organization.path for m in memberships(user) if m.role in roles)
     # A path inside another one adds nothing to a prefix filter.
     return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
 
@@ -46,11 +51,11 @@ def sees_everything(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
-def organization_q(user, path_field: str) -> Q:
-    """Filter on an organization path field: staff see their subtrees."""
+def organization_q(user, path_field: str, roles: tuple[str, ...] = ("staff",)) -> Q:
+    """Filter on an organization path field: staff (or the holders of ``roles``) see their subtrees."""
     if sees_everything(user):
         return Q()
-    paths = staff_paths(user)
+    paths = staff_paths(user, roles)
     if not paths:
         return NOTHING
     return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))

@@ -8,6 +8,8 @@ added without saying who may use it. Each pattern is requested with GET and POST
 - ``other_leader``: a leader of township A who is not paired with the talent;
 - ``other_liaison``: the liaison officer of another work unit of township A;
 - ``auditor``: the security auditor of the county (三员分立: the audit log, no talent data);
+- ``account_admin``: the account administrator of township A (三员分立: organizations and accounts of
+  township A, no talent data although the talent is in the same township);
 - the right users: ``staff_a``, ``leader_a`` (paired with talent_a), ``liaison_a`` (talent_a's unit).
 
 A combination missing from the table must answer a redirect to the login page, 403, 404 or 405. No
@@ -25,17 +27,21 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.tests.factories import MembershipFactory, UserFactory
+from activities.models import ActivityPhoto
+from activities.tests.factories import GroupActivityFactory
 from liaison.models import AnnualReport, CalendarDay, Notification, ReportFile, VisitTask, WebhookChannel
 from liaison.tests.factories import ContactLogFactory, LeaderFactory
-from talents.models import ImportBatch, MajorEvent
+from maps.models import GrowthRecord, SupportKind, SupportRecord, TalentNeed
+from talents.models import ExportApproval, ImportBatch, MajorEvent
 from talents.tests.factories import MajorEventFactory, WorkUnitFactory
 
 pytestmark = pytest.mark.django_db
 
 G, P, GP = {"GET"}, {"POST"}, {"GET", "POST"}
-HOSTILE = ("anonymous", "staff_b", "other_leader", "other_liaison", "auditor")
+HOSTILE = ("anonymous", "staff_b", "other_leader", "other_liaison", "auditor", "account_admin")
 RIGHT = ("staff_a", "leader_a", "liaison_a")
 PERSONAS = HOSTILE + RIGHT
 SECRETS = ("张三", "13812345678")
@@ -51,13 +57,17 @@ ACCESS = {
     "accounts:login": EVERYONE,
     "accounts:logout": {p: P for p in PERSONAS},
     "accounts:password_change": {p: GP for p in PERSONAS if p != "anonymous"},
+    "accounts:totp_verify": {},  # only in the half-logged-in state after a right password
+    "accounts:totp_enrol": {p: GP for p in PERSONAS if p != "anonymous"},
+    "accounts:totp_disable": {p: GP for p in PERSONAS if p != "anonymous"},
     "accounts:audit_log": {"auditor": G},
-    "accounts:org_list": STAFF_GET,
-    "accounts:org_detail": {"staff_a": G},
-    "accounts:org_add": {"staff_a": GP},
-    "accounts:org_rename": {"staff_a": GP},
-    "accounts:member_add": {"staff_a": GP},
-    "accounts:user_detail": {"staff_a": G},
+    "accounts:org_list": STAFF_GET | {"account_admin": G},
+    "accounts:org_detail": {"staff_a": G, "account_admin": G},
+    "accounts:org_add": {"staff_a": GP, "account_admin": GP},
+    "accounts:org_rename": {"staff_a": GP, "account_admin": GP},
+    "accounts:org_second_factor": {"staff_a": P, "account_admin": P},
+    "accounts:member_add": {"staff_a": GP, "account_admin": GP},
+    "accounts:user_detail": {"staff_a": G, "account_admin": G},
     # talents
     "talents:talent_list": {p: G for p in PERSONAS if p != "anonymous"},
     "talents:talent_export": {"staff_a": G, "staff_b": G, "liaison_a": G, "other_liaison": G},
@@ -72,6 +82,13 @@ ACCESS = {
     "talents:talent_archive": {"staff_a": P},
     "talents:talent_restore": {"staff_a": P},
     "talents:talent_history": {"staff_a": G},
+    "talents:talent_data_export": {"staff_a": G},
+    "talents:talent_anonymise": {"staff_a": GP},
+    "talents:export_request": STAFF,
+    "talents:export_request_list": STAFF_GET,
+    "talents:export_approve": {"staff_a": P},
+    "talents:export_reject": {"staff_a": P},
+    "talents:export_download": {"staff_a": P},
     "talents:major_event_add": {"staff_a": GP, "liaison_a": GP},
     "talents:major_event_discharge": {"staff_a": GP, "liaison_a": GP},
     "talents:achievement_add": {"staff_a": GP, "liaison_a": GP},
@@ -142,6 +159,37 @@ ACCESS = {
     "liaison:report_submit": {"staff_a": P},
     "liaison:report_accept": {},
     "liaison:report_return": {},
+    # activities: group activities (DOMAIN.md rule 16); the activity has leader_a and talent_a taking part
+    "activities:activity_list": STAFF_GET,
+    "activities:activity_add": STAFF,
+    "activities:activity_detail": {"staff_a": G, "leader_a": G, "liaison_a": G},
+    "activities:activity_edit": {"staff_a": GP},
+    "activities:activity_attendance": {"staff_a": GP},
+    "activities:activity_photos": {"staff_a": GP},
+    "activities:activity_delete": {"staff_a": P},
+    "activities:activity_photo": {"staff_a": G, "leader_a": G, "liaison_a": G},
+    "activities:activity_photo_delete": {"staff_a": P},
+    "activities:attendance_template": STAFF_GET,
+    "activities:attendance_import": {"staff_a": GP},
+    "activities:attendance_import_preview": {"staff_a": G},
+    "activities:attendance_import_confirm": {"staff_a": P},
+    "activities:my_activities": {"leader_a": G, "other_leader": G},
+    # maps: the demand map, the growth roadmap and the support panorama (DOMAIN.md rule 17)
+    "maps:demand_map": STAFF_GET,
+    "maps:need_add": STAFF,
+    "maps:need_edit": {"staff_a": GP},
+    "maps:need_delete": {"staff_a": P},
+    "maps:growth_map": STAFF_GET,
+    "maps:talent_growth": {"staff_a": G, "leader_a": G, "liaison_a": G},
+    "maps:mentorship_edit": {"staff_a": GP},
+    "maps:growth_add": {"staff_a": GP, "liaison_a": GP},
+    "maps:growth_edit": {"staff_a": GP, "liaison_a": GP},
+    "maps:growth_delete": {"staff_a": P, "liaison_a": P},
+    "maps:support_map": STAFF_GET,
+    "maps:talent_support": {"staff_a": G, "leader_a": G, "liaison_a": G},
+    "maps:support_add": {"staff_a": GP, "liaison_a": GP},
+    "maps:support_edit": {"staff_a": GP, "liaison_a": GP},
+    "maps:support_delete": {"staff_a": P, "liaison_a": P},
 }
 
 # Which of township A's objects a ``pk`` stands for, by URL name (other parameters say it themselves).
@@ -149,12 +197,16 @@ PK_OBJECT = {
     "accounts:org_detail": "township",
     "accounts:org_add": "township",
     "accounts:org_rename": "township",
+    "accounts:org_second_factor": "township",
     "accounts:member_add": "township",
     "accounts:user_detail": "user",
     "talents:roster_import_preview": "roster_batch",
     "talents:roster_import_confirm": "roster_batch",
     "talents:major_event_discharge": "event",
     "talents:workunit_edit": "work_unit",
+    "talents:export_approve": "export_request",
+    "talents:export_reject": "export_request",
+    "talents:export_download": "export_approval",
     "liaison:contact_add": "pairing",
     "liaison:contact_confirm": "contact",
     "liaison:term_next": "term",
@@ -172,10 +224,19 @@ PK_OBJECT = {
     "liaison:report_file_download": "report_file",
     "liaison:report_accept": "annual_report",
     "liaison:report_return": "annual_report",
+    "activities:activity_photo": "activity_photo",
+    "activities:activity_photo_delete": "activity_photo",
+    "maps:need_edit": "need",
+    "maps:need_delete": "need",
+    "maps:growth_edit": "growth_record",
+    "maps:growth_delete": "growth_record",
+    "maps:support_edit": "support_record",
+    "maps:support_delete": "support_record",
 }
-PREFIX_OBJECT = {"talents:": "talent", "liaison:appeal": "appeal"}
+PREFIX_OBJECT = {"talents:": "talent", "liaison:appeal": "appeal", "activities:": "activity"}
 PARAMETER_OBJECT = {
     "talent_pk": "talent", "term_pk": "term", "contact_pk": "contact", "event_pk": "event", "org_pk": "township",
+    "batch_pk": "attendance_batch",
 }  # fmt: skip
 PARAMETER_VALUE = {"year": 2025}
 # The query string a page needs, by URL name: the pairings import carries its term there.
@@ -233,13 +294,14 @@ def township_a_objects(
     other_leader = _member(township_a, "leader", "other_leader")
     LeaderFactory(user=other_leader, organization=township_a, post="党委副书记")
     auditor = _member(county, "auditor", "auditor")
+    account_admin = _member(township_a, "account_admin", "account_admin")
     contact = ContactLogFactory(pairing=pairing_a, created_by=leader_a, confirmed_at=None)
     event = MajorEventFactory(talent=talent_a, reported_by=liaison_a, kind=MajorEvent.Kind.HEALTH)
     batches = {
         f"{kind}_batch": ImportBatch.objects.create(
             kind=kind, organization=township_a, uploaded_by=staff_a, original_name=f"{kind}.xlsx"
         )
-        for kind in ("roster", "pairings", "contacts")
+        for kind in ("roster", "pairings", "contacts", "attendance")
     }
     notification = Notification.objects.create(
         recipient=leader_a, kind=Notification.Kind.CONTACT_REMINDER, title="请联系张三 13812345678",
@@ -261,15 +323,39 @@ def township_a_objects(
         summary={"talent": "张三"},
     )  # fmt: skip
     day = CalendarDay.objects.create(date=datetime.date(2030, 1, 1), kind=CalendarDay.Kind.HOLIDAY, name="元旦")
+    # Unmasked exports: one asked by a second staff member of township A, one of staff_a's, approved.
+    staff_a2 = _member(township_a, "staff", "staff_a2")
+    export_request = ExportApproval.objects.create(requested_by=staff_a2, organization=township_a, reason="核对")
+    export_approval = ExportApproval.objects.create(
+        requested_by=staff_a, organization=township_a, reason="报送", status=ExportApproval.Status.APPROVED,
+        decided_by=staff_a2, expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )  # fmt: skip
+    activity = GroupActivityFactory(organization=township_a, title="张三参加的座谈会")
+    activity.talents.add(talent_a)
+    activity.leaders.add(leader_a_record)
+    photo = ActivityPhoto.objects.create(activity=activity, image=ContentFile(b"\xff\xd8 not a photo", name="a.jpg"))
+    maps_objects = {
+        "need": TalentNeed.objects.create(organization=township_a, field="茶叶加工", count=2, created_by=staff_a),
+        "growth_record": GrowthRecord.objects.create(
+            talent=talent_a, kind=GrowthRecord.Kind.TRAINING, date=datetime.date(2026, 4, 10), title="制茶培训"
+        ),
+        "support_record": SupportRecord.objects.create(
+            talent=talent_a, kind=SupportKind.objects.get(code="housing"), date=datetime.date(2026, 5, 1),
+            description="住房补贴",
+        ),
+    }  # fmt: skip
     objects = {
         "township": township_a, "user": liaison_a, "talent": talent_a, "work_unit": talent_a.work_unit,
         "pairing": pairing_a, "term": term_a, "leader": leader_a_record, "contact": contact, "appeal": appeal_a,
         "event": event, "notification": notification, "webhook": webhook, "calendar_day": day,
-        "report_file": report_file, "annual_report": annual_report, **batches,
+        "report_file": report_file, "annual_report": annual_report, "export_request": export_request,
+        "export_approval": export_approval, **batches,
+        "activity": activity, "activity_photo": photo, **maps_objects,
     }  # fmt: skip
     users = {
         "anonymous": None, "staff_a": staff_a, "staff_b": staff_b, "leader_a": leader_a, "liaison_a": liaison_a,
         "other_leader": other_leader, "other_liaison": other_liaison, "auditor": auditor,
+        "account_admin": account_admin,
     }  # fmt: skip
     return objects, users
 
