@@ -44,6 +44,7 @@ def build_demo(env: dict) -> dict:
         call_command("seed_demo", stdout=quiet)
 
     from accounts.models import User
+    from activities.models import GroupActivity
     from liaison.models import Appeal, Pairing
     from talents.models import Talent
 
@@ -58,6 +59,8 @@ def build_demo(env: dict) -> dict:
         "appeal": Appeal.objects.order_by("-pk").first().pk if Appeal.objects.exists() else None,
         "pairing": leader_pairing.pk,
         "leader_talent": leader_pairing.talent_id,
+        "activity": GroupActivity.objects.order_by("date").first().pk,
+        "growth_talent": Talent.objects.get(name="赵敏").pk,
     }
 
 
@@ -93,6 +96,19 @@ def pages(ids: dict) -> list[tuple[str, str | None, str]]:
     if ids["appeal"]:
         rows.append(("appeal_detail", staff, reverse("liaison:appeal_detail", args=[ids["appeal"]])))
     rows.append(("report_detail", staff, reverse("liaison:report_detail")))
+    rows += [
+        ("activity_list", staff, reverse("activities:activity_list")),
+        ("activity_detail", staff, reverse("activities:activity_detail", args=[ids["activity"]])),
+        ("activity_attendance", staff, reverse("activities:activity_attendance", args=[ids["activity"]])),
+        ("my_activities", "qingshan_leader", reverse("activities:my_activities")),
+        ("demand_map", "qingshan_staff", reverse("maps:demand_map")),
+        ("growth_map", "qingshan_staff", reverse("maps:growth_map")),
+        ("support_map", "qingshan_staff", reverse("maps:support_map")),
+        ("talent_growth", "qingshan_staff", reverse("maps:talent_growth", args=[ids["growth_talent"]])),
+        ("talent_support", "qingshan_staff", reverse("maps:talent_support", args=[ids["growth_talent"]])),
+        ("export_request_list", staff, reverse("talents:export_request_list")),
+        ("totp_enrol", staff, reverse("accounts:totp_enrol")),
+    ]
     return rows
 
 

@@ -65,7 +65,7 @@ def test_a_year_of_liaison_work(browser, live_server, tmp_path, county_staff, to
     expect(staff.get_by_text(NEW_TALENT).first).to_be_visible()
     staff.get_by_role("button", name="确认导入").click()
     expect(staff.locator(".alert-success").first).to_contain_text("2")
-    talent = Talent.objects.get(id_number=NEW_ID)
+    talent = Talent.objects.with_id_number(NEW_ID).get()
     assert talent.work_unit_id == work_unit_a.pk
 
     # --- open a term and pair the leader with the imported talent -----------------------------------

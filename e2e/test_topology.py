@@ -24,6 +24,8 @@ import psycopg2
 import pytest
 from django.conf import settings
 
+from accounts.fields import new_key
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "deploy" / "run-production.sh"
 LEADER = "qingshan_leader2"  # 孙丽华: the demo data leaves one of her talents without a contact this year
@@ -124,6 +126,8 @@ def test_beat_sweep_reaches_the_leaders_inbox_through_gunicorn(own_database, tmp
         "DATABASE_URL": own_database,
         "REDIS_URL": own_redis(),
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": new_key(),
+        "FIELD_HASH_KEY": new_key(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",  # plain HTTP on the loopback: see README, Configuration

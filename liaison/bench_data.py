@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from accounts.fields import keyed_hash
 from accounts.models import Organization
+from talents.models import MajorEvent, Talent
+
+# COPY bypasses the ORM: encrypt the personal columns as the fields would (accounts.fields).
+seal_id = Talent._meta.get_field("id_number").get_prep_value
+seal_event = MajorEvent._meta.get_field("description").get_prep_value
 
 COUNTIES = 5
 TOWNSHIPS_PER_COUNTY = 20
@@ -217,8 +223,8 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
     # Talents: statuses 95 % active, 3 % moved, 2 % archived.
     talent_cols = ["id", "name", "name_initials", "name_pinyin", "gender", "birth_date", "ethnicity",
                    "political_status", "education", "degree", "professional_title", "level", "field",
-                   "work_unit_id", "organization_id", "post", "phone", "email", "address", "id_number", "status",
-                   "notes", "created_at", "updated_at"]  # fmt: skip
+                   "work_unit_id", "organization_id", "post", "phone", "email", "address", "id_number",
+                   "id_number_hash", "status", "notes", "created_at", "updated_at"]  # fmt: skip
     talent_unit = [rnd.randrange(units) + 1 for _ in range(talents)]
 
     def talent_rows():
@@ -228,7 +234,8 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
             birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=rnd.randrange(14_000))
             yield (t + 1, name, initials, pinyin, rnd.choice("MF"), birth, "汉族", "masses", "bachelor", "bachelor",
                    "工程师", "county", "农业", talent_unit[t], unit_org[talent_unit[t] - 1], "技术员",
-                   f"138{t:08d}", "", "", f"510{t:015d}", status, "", now, now)  # fmt: skip
+                   f"138{t:08d}", "", "", seal_id(f"510{t:015d}"), keyed_hash(f"510{t:015d}"), status, "", now,
+                   now)  # fmt: skip
 
     copy("talents_talent", talent_cols, talent_rows(), progress, "talents")
     categories = _ids("SELECT id FROM talents_talentcategory ORDER BY id")
@@ -306,7 +313,7 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
     copy("talents_majorevent", ["talent_id", "kind", "date", "description", "reported_by_id", "reported_at",
                                 "discharged_on"],
          ((rnd.randrange(talents) + 1, rnd.choice(["health", "achievement"]),
-           TODAY - datetime.timedelta(days=rnd.randrange(1, 28)), "住院治疗", 2, now, None)
+           TODAY - datetime.timedelta(days=rnd.randrange(1, 28)), seal_event("住院治疗"), 2, now, None)
           for _ in range(n["events"])))  # fmt: skip
     # A quiet-pairing rule for the whole tree, so the no-contact sweep has work.
     copy("liaison_reminderpolicy", ["organization_id", "checkpoints", "staff_summary_on", "no_contact_days",

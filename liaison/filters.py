@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 from liaison.models import Appeal, AppealCategory, Leader, Pairing, Term
+from talents.filters import offer_choices
 
 
 class PairingFilter(django_filters.FilterSet):
@@ -37,6 +38,25 @@ class PairingFilter(django_filters.FilterSet):
         self.filters["term"].queryset = Term.objects.visible_to(user)
         self.filters["organization"].queryset = Organization.objects.visible_to(user)
         self.filters["leader"].queryset = Leader.objects.visible_to(user).select_related("user")
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):  # list no leader until filter_queryset knows the organization
+            field = super().form.fields["leader"]
+            field.widget.choices = [("", field.empty_label)]
+        return super().form
+
+    def filter_queryset(self, queryset):
+        self.offer_leaders()
+        return super().filter_queryset(queryset)
+
+    def offer_leaders(self) -> None:
+        """List the leaders of the chosen organization (of the whole scope when few enough)."""
+        data = self.form.cleaned_data
+        leaders = self.filters["leader"].queryset
+        if data.get("organization"):
+            leaders = leaders.filter(organization__path__startswith=data["organization"].path)
+        offer_choices(self.form, "leader", leaders, too_many=_("Choose an organization to list its leaders."))
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(talent__organization__path__startswith=value.path)

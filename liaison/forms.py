@@ -173,7 +173,8 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = today
-        self.fields["method"].queryset = ContactMethod.objects.filter(is_active=True)
+        # A group activity's contacts are written by the activity (DOMAIN.md rule 16), never typed.
+        self.fields["method"].queryset = ContactMethod.objects.filter(is_active=True).exclude(code="group_activity")
         self.fields["method"].empty_label = None
         self.fields["topics"].queryset = ContactTopic.objects.all()
 

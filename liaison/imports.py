@@ -341,7 +341,7 @@ class Talents:
         self.by_id = {}
         for start in range(0, len(numbers), 5000):
             chunk = numbers[start : start + 5000]
-            self.by_id.update((t.id_number, t) for t in visible.filter(id_number__in=chunk))
+            self.by_id.update((t.id_number, t) for t in visible.with_id_numbers(chunk))
         self.by_name: dict[str, list[Talent]] = defaultdict(list)
         for start in range(0, len(names), 5000):
             for talent in visible.filter(name__in=names[start : start + 5000]):

@@ -1,5 +1,7 @@
 import datetime
+from collections import defaultdict
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce, Substr
@@ -94,55 +96,75 @@ class PairingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(end__isnull=True)
 
-    def compliance_by_child(self, root: Organization) -> list[dict]:
-        """Count pairings and those meeting the minimum per child organization of ``root``.
+    def compliance_figures(self, root: Organization, limit: int = 100) -> tuple[list[dict], list[dict]]:
+        """Return the figures per child organization of ``root`` and the scorecards of ``limit`` leaders.
 
-        Needs ``with_year_stats``. One GROUP BY over the path prefix of each child; pairings of
-        talents attached to ``root`` itself form their own row.
+        Needs ``with_year_stats``. One pass counts pairings and those due per leader and child
+        organization (about one row per leader) and is folded here into both tables, so the per-pairing
+        subqueries run once, not once per table; pairings of talents attached to ``root`` itself form
+        their own row. The leaders with most talents due come first; only theirs are read again for
+        contacts and the last contact.
         """
         width = len(root.path) + Organization.steplen
-        rows = (
+        groups = (
             self.annotate(child_path=Substr("talent__organization__path", 1, width))
             .order_by()
-            .values("child_path")
-            .annotate(total=models.Count("pk"), met=models.Count("pk", filter=models.Q(met_minimum=True)))
+            .values_list("leader", "child_path")
+            .annotate(total=models.Count("pk"), due=models.Count("pk", filter=models.Q(met_minimum=False)))
         )
-        names = dict(Organization.objects.filter(path__in=[r["child_path"] for r in rows]).values_list("path", "name"))
-        result = [
-            {**r, "name": names.get(r["child_path"], root.name), "below": r["total"] - r["met"],
-             "rate": round(100 * r["met"] / r["total"], 1) if r["total"] else 0.0}
-            for r in rows
+        by_child, by_leader = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+        for leader, child_path, total, due in groups:
+            for sums in (by_child[child_path], by_leader[leader]):
+                sums[0] += total
+                sums[1] += due
+        names = dict(Organization.objects.filter(path__in=list(by_child)).values_list("path", "name"))
+        children = [
+            {"child_path": path, "name": names.get(path, root.name), "total": total, "met": total - due,
+             "below": due, "rate": round(100 * (total - due) / total, 1)}
+            for path, (total, due) in by_child.items()
         ]  # fmt: skip
-        return sorted(result, key=lambda r: (r["rate"], r["name"]))
+        top = sorted(by_leader.items(), key=lambda item: (-item[1][1], item[0]))[:limit]
+        stats = {
+            r["leader"]: r
+            for r in self.filter(leader__in=[pk for pk, _sums in top]).order_by().values("leader")
+            .annotate(contacts=models.Sum("contacts_this_year"), last=models.Max("last_contact"))
+        }  # fmt: skip
+        leaders = Leader.objects.select_related("user", "organization").in_bulk([pk for pk, _sums in top])
+        cards = [
+            {"leader": leaders[pk], "talents": total, "due": due, "contacts": stats[pk]["contacts"],
+             "last": stats[pk]["last"]}
+            for pk, (total, due) in top
+        ]  # fmt: skip
+        return sorted(children, key=lambda r: (r["rate"], r["name"])), cards
 
-    def scorecards(self, limit: int = 100) -> list[dict]:
-        """Per leader: active pairings, those below the minimum, contacts this year, last contact.
+    def below_minimum(self, root: Organization, by_child: list[dict], limit: int):
+        """Return the first ``limit`` pairings below the minimum, ordered by organization and leader.
 
-        Needs ``with_year_stats``. The leaders with most talents due come first, ``limit`` of them,
-        sorted and cut in SQL: a city has thousands of leaders.
+        Needs ``with_year_stats``; ``by_child`` is the first table of ``compliance_figures``. The list
+        is ordered by the talent's organization path, so it reads only the child organizations (in path
+        order) that hold its first ``limit`` rows, not every pairing in scope.
         """
-        rows = list(
-            self.order_by()
-            .values("leader")
-            .annotate(
-                talents=models.Count("pk"),
-                due=models.Count("pk", filter=models.Q(met_minimum=False)),
-                contacts=models.Sum("contacts_this_year"),
-                last=models.Max("last_contact"),
-            )
-            .order_by("-due", "leader")[:limit]
-        )
-        leaders = Leader.objects.select_related("user", "organization").in_bulk([r["leader"] for r in rows])
-        return [{**r, "leader": leaders[r["leader"]]} for r in rows]
+        wanted, count = [], 0
+        for row in sorted(by_child, key=lambda r: r["child_path"]):
+            if row["below"] and count < limit:
+                wanted.append(row["child_path"])
+                count += row["below"]
+        where = models.Q(pk__in=[])
+        for path in wanted:  # the root's own talents have its path exactly; a child's, as a prefix
+            lookup = "talent__organization__path" if path == root.path else "talent__organization__path__startswith"
+            where |= models.Q(**{lookup: path})
+        below = self.filter(where, met_minimum=False)
+        return below.order_by("talent__organization__path", "leader__user__name", "pk")[:limit]
 
     def with_year_stats(self, year: int):
         """Annotate this year's confirmed contacts, the last contact date and whether the minimum is met.
 
-        Correlated subqueries, not a JOIN with GROUP BY, so the paginator's COUNT stays cheap.
+        Correlated subqueries, not a JOIN with GROUP BY, so the paginator's COUNT stays cheap; both
+        read only the index ``contact_confirmed_pairing_date`` (``COUNT(*)``, not a column the index lacks).
         """
         confirmed = ContactLog.objects.filter(pairing=models.OuterRef("pk"), confirmed_at__isnull=False)
         year_count = (
-            confirmed.filter(date__year=year).order_by().values("pairing").annotate(n=models.Count("pk")).values("n")
+            confirmed.filter(date__year=year).order_by().values("pairing").annotate(n=models.Count("*")).values("n")
         )
         last = confirmed.order_by("-date").values("date")[:1]
         return self.annotate(
@@ -306,7 +328,12 @@ class ContactLog(models.Model):
             models.Index(fields=["pairing", "date"], name="contact_pairing_date"),
             models.Index(fields=["talent", "date"], name="contact_talent_date"),
             models.Index(fields=["leader", "date"], name="contact_leader_date"),
-        ]
+            # This year's count and the last contact of a pairing, read from the index alone.
+            models.Index(
+                fields=["pairing", "-date"], condition=models.Q(confirmed_at__isnull=False),
+                name="contact_confirmed_pairing_date",
+            ),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
                 fields=["pairing", "activity"],
@@ -598,6 +625,25 @@ class VisitTaskQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date):
         return self.open().filter(due_date__lt=today)
 
+    def complete_by_visits(self, contacts=None) -> int:
+        """Mark open tasks done by a confirmed visit of their leader to their talent inside the window.
+
+        The earliest such visit on or after ``window_start`` completes the task, a late one included;
+        ``contacts`` limits the visits considered. One UPDATE, whatever the number of tasks.
+        """
+        visits = ContactLog.objects.filter(
+            leader=models.OuterRef("leader"), talent=models.OuterRef("talent"), method__is_visit=True,
+            confirmed_at__isnull=False, date__gte=models.OuterRef("window_start"),
+        ).order_by("date", "pk")  # fmt: skip
+        if contacts is not None:
+            visits = visits.filter(pk__in=contacts)
+        first = visits[:1]
+        return (
+            self.open()
+            .filter(models.Exists(visits))
+            .update(done_at=models.Subquery(first.values("date")), contact=models.Subquery(first.values("pk")))
+        )
+
 
 class VisitTask(models.Model):
     """A visit a leader owes a paired talent: at a holiday, after an illness or a major achievement."""
@@ -873,3 +919,17 @@ class AnnualReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.ACCEPTED
+
+
+# Change history (issue 9, audit): who created, changed or deleted a pairing, a contact or an appeal, and
+# when. Free text may hold health or family details, so its values are masked; the field names remain.
+auditlog.register(Pairing)
+auditlog.register(
+    ContactLog, m2m_fields={"topics"}, mask_fields=["summary", "opinions"], mask_callable="talents.models.audit_mask"
+)
+auditlog.register(
+    Appeal,
+    exclude_fields=["version", "updated_at"],
+    mask_fields=["description", "measures", "result"],
+    mask_callable="talents.models.audit_mask",
+)

@@ -240,6 +240,22 @@ def report_filename(organization: Organization, year: int) -> str:
     return _("%(year)d annual report on talent liaison work - %(org)s.xlsx") % {"year": year, "org": organization.name}
 
 
+# Sheets other apps add after liaison's own, as ``f(root, year, today) -> Sheet``.
+_extra_sheets: list[Callable] = []
+
+
+def register_sheet(sheet: Callable) -> Callable:
+    """Add a sheet ``f(root, year, today) -> Sheet`` to the end of the annual report; usable as a decorator.
+
+    A registry rather than an import, as talents.timeline does for the talent page: the apps that add
+    sheets (maps, from ``MapsConfig.ready``, adds 保障全景) import liaison's models, so liaison
+    importing them would be a cycle. A registered sheet is built with the others, streamed the same way.
+    """
+    if sheet not in _extra_sheets:
+        _extra_sheets.append(sheet)
+    return sheet
+
+
 def report_sheets(root: Organization, year: int, today: datetime.date, on_row: Callable | None = None) -> list:
     """The sheets of the workbook, in order; ``on_row`` is called after each data row written."""
     from liaison import exports
@@ -251,6 +267,7 @@ def report_sheets(root: Organization, year: int, today: datetime.date, on_row: C
         exports.report_appeal_sheet(root, year, today),
         exports.below_minimum_sheet(root, year, today),
         exports.visit_task_sheet(root, year, today),
+        *(sheet(root, year, today) for sheet in _extra_sheets),
     ]
     if on_row:
         for sheet in sheets:
@@ -269,10 +286,18 @@ def report_file_create(*, organization: Organization, year: int, user: User | No
     report_file = ReportFile.objects.create(organization=organization, year=year, created_by=user)
     if report_size(organization, year) < SMALL_REPORT_ROWS:
         return report_file_build(report_file=report_file)
+    from liaison.delivery import enqueue
     from liaison.tasks import build_report_file
 
-    transaction.on_commit(lambda: build_report_file.delay(report_file.pk))
+    # With the broker down the file stays waiting and the pick-up (tasks.send_pending) queues it later.
+    transaction.on_commit(lambda: enqueue(build_report_file, report_file.pk))
     return report_file
+
+
+def waiting_file_ids(before: datetime.datetime) -> list[int]:
+    """Workbooks still waiting for a worker since before ``before``: their queue message was lost."""
+    waiting = ReportFile.objects.filter(status=ReportFile.Status.PENDING, created_at__lt=before)
+    return list(waiting.values_list("pk", flat=True)[:100])
 
 
 def report_file_build(*, report_file: ReportFile, today: datetime.date | None = None) -> ReportFile:

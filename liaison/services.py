@@ -195,9 +195,8 @@ def visit_tasks_complete(*, contact: ContactLog) -> int:
     """A confirmed visit completes the leader's open visit tasks for the talent whose window it is in."""
     if not contact.method.is_visit or contact.is_pending:
         return 0
-    return VisitTask.objects.filter(
-        leader_id=contact.leader_id, talent_id=contact.talent_id, done_at__isnull=True, window_start__lte=contact.date
-    ).update(done_at=contact.date, contact=contact)
+    tasks = VisitTask.objects.filter(leader_id=contact.leader_id, talent_id=contact.talent_id)
+    return tasks.complete_by_visits(contacts=[contact.pk])
 
 
 def contact_check(*, pairing: Pairing, date: datetime.date, today: datetime.date) -> None:

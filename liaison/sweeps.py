@@ -11,8 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from borax.calendars.lunardate import LunarDate
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Organization
 from liaison.models import (
     Appeal,
-    ContactLog,
     Holiday,
     Leader,
     Notification,
@@ -107,17 +108,21 @@ def notify(rows: list[Notification]) -> int:
         return 0
     from liaison import delivery
 
-    keys = [r.dedupe_key for r in rows]
-    existing = set()
-    for start in range(0, len(keys), BATCH):
-        existing |= set(
-            Notification.objects.filter(dedupe_key__in=keys[start : start + BATCH]).values_list("dedupe_key", flat=True)
-        )
+    existing = existing_keys([r.dedupe_key for r in rows])
     new = [r for r in rows if r.dedupe_key not in existing]
     Notification.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     created = Notification.objects.filter(dedupe_key__in=[r.dedupe_key for r in new])
     delivery.deliveries_create(notifications=created)
     return len(new)
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    """The notification keys among ``keys`` that exist already, looked up in batches."""
+    existing = set()
+    for start in range(0, len(keys), BATCH):
+        batch = keys[start : start + BATCH]
+        existing |= set(Notification.objects.filter(dedupe_key__in=batch).values_list("dedupe_key", flat=True))
+    return existing
 
 
 def _staff_by_path() -> dict[str, list[int]]:
@@ -254,14 +259,15 @@ def holiday_campaigns(day: datetime.date, policies: PolicyMap) -> int:
         if category_ids:
             pairings = pairings.filter(talent__categories__in=category_ids).distinct()
         window = date - datetime.timedelta(days=holiday.lead_days)
+        key = f"holiday:{holiday.pk}:{date.year}"
         tasks = [
-            VisitTask(key=f"holiday:{holiday.pk}:{date.year}:{pk}", kind=VisitTask.Kind.HOLIDAY, pairing_id=pk,
-                      leader_id=leader_id, talent_id=talent_id, holiday=holiday, window_start=window, due_date=date)
-            for pk, leader_id, talent_id in pairings.values_list("pk", "leader_id", "talent_id").iterator(
-                chunk_size=BATCH)
+            VisitTask(key=task_key, kind=VisitTask.Kind.HOLIDAY, pairing_id=pk, leader_id=leader_id,
+                      talent_id=talent_id, holiday=holiday, window_start=window, due_date=date)
+            for pk, leader_id, talent_id, task_key in _without_task(pairings, key)
+            .values_list("pk", "leader_id", "talent_id", "task_key")  # whole: a cursor plans nested loops
         ]  # fmt: skip
         created += _create_tasks(
-            tasks, key=f"holiday:{holiday.pk}:{date.year}",
+            tasks, key=key,
             title=_("%(holiday)s visits: %(count)d talents, due %(date)s"), context={"holiday": holiday.name,
                                                                                    "date": date},
         )  # fmt: skip
@@ -283,13 +289,14 @@ def must_visits(day: datetime.date, policies: PolicyMap, events=None) -> int:
     created = 0
     for event in events:
         policy = policies.for_path(event.talent.organization.path)
-        pairings = list(Pairing.objects.active().filter(talent_id=event.talent_id).values_list("pk", "leader_id"))
+        pairings = Pairing.objects.active().filter(talent_id=event.talent_id)
         for kind, start, days in _event_visits(event, policy, day):
             due = start + datetime.timedelta(days=days)
             tasks = [
-                VisitTask(key=f"{kind}:{event.pk}:{pk}", kind=kind, pairing_id=pk, leader_id=leader_id,
+                VisitTask(key=task_key, kind=kind, pairing_id=pk, leader_id=leader_id,
                           talent_id=event.talent_id, major_event=event, window_start=start, due_date=due)
-                for pk, leader_id in pairings
+                for pk, leader_id, task_key in _without_task(pairings, f"{kind}:{event.pk}")
+                .values_list("pk", "leader_id", "task_key")
             ]  # fmt: skip
             created += _create_tasks(
                 tasks,
@@ -309,16 +316,23 @@ def _event_visits(event: MajorEvent, policy: Policy, day: datetime.date):
             yield VisitTask.Kind.DISCHARGE, event.discharged_on, 7
 
 
+def _without_task(pairings, key: str):
+    """Annotate ``task_key`` (``key:<pairing pk>``) and keep the pairings without that task yet.
+
+    An anti-join in SQL, so a second run of a sweep fetches and builds nothing.
+    """
+    task_key = Concat(Value(f"{key}:"), Cast("pk", output_field=CharField()), output_field=CharField())
+    return pairings.annotate(task_key=task_key).filter(~Exists(VisitTask.objects.filter(key=OuterRef("task_key"))))
+
+
 def _create_tasks(tasks: list[VisitTask], *, key: str, title: str, context: dict) -> int:
-    """Insert the tasks that are new, mark those already visited, and tell each leader once."""
+    """Insert new tasks (built by ``_without_task``), mark those already visited, tell each leader once."""
     if not tasks:
         return 0
-    existing = set(VisitTask.objects.filter(key__in=[t.key for t in tasks]).values_list("key", flat=True))
-    new = [t for t in tasks if t.key not in existing]
-    VisitTask.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    complete_visited(VisitTask.objects.filter(key__in=[t.key for t in new]))
+    VisitTask.objects.bulk_create(tasks, batch_size=BATCH, ignore_conflicts=True)
+    VisitTask.objects.filter(key__in=[t.key for t in tasks]).complete_by_visits()
     per_leader = defaultdict(int)
-    for task in new:
+    for task in tasks:
         per_leader[task.leader_id] += 1
     users = dict(Leader.objects.filter(pk__in=per_leader).values_list("pk", "user_id"))
     link = reverse("liaison:my_talents")
@@ -328,57 +342,62 @@ def _create_tasks(tasks: list[VisitTask], *, key: str, title: str, context: dict
                      title=title % {**context, "count": count})
         for leader_id, count in per_leader.items()
     ])  # fmt: skip
-    return len(new)
-
-
-def complete_visited(tasks) -> int:
-    """Mark open tasks done where the leader already logged a visit to the talent inside the window."""
-    visits = ContactLog.objects.filter(
-        leader=OuterRef("leader"), talent=OuterRef("talent"), method__is_visit=True,
-        date__gte=OuterRef("window_start"), confirmed_at__isnull=False,
-    )  # fmt: skip
-    done = 0
-    for task in tasks.open().filter(Exists(visits)).select_related(None):
-        visit = (
-            ContactLog.objects.filter(
-                leader_id=task.leader_id, talent_id=task.talent_id, method__is_visit=True, date__gte=task.window_start
-            )
-            .order_by("date")
-            .first()
-        )
-        done += VisitTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=visit.date, contact=visit)
-    return done
+    return len(tasks)
 
 
 def overdue_escalations(day: datetime.date, policies: PolicyMap) -> int:
-    """Overdue visits and appeals: first the leader or handler, a week later the staff; each step once."""
+    """Overdue visits and appeals: first the leader or handler, a week later the staff; each step once.
+
+    The first step reads only what has no notification yet (an anti-join on the key). The staff
+    step's keys depend on who the nearest staff are today, so they are computed from plain rows and
+    those already sent dropped in SQL; either way a second run builds no notification.
+    """
     staff = _staff_by_path()
-    rows = []
-    for task in VisitTask.objects.overdue(day).select_related("leader", "talent__organization"):
-        late = (day - task.due_date).days
-        link = reverse("talents:talent_detail", args=[task.talent_id])
+    week_late = day - datetime.timedelta(days=ESCALATE_TO_STAFF_AFTER_DAYS)
+    task_fields = ["pk", "due_date", "kind", "talent_id", "talent__name", "talent__organization__path"]
+    tasks = VisitTask.objects.overdue(day)
+    first = _unsent(tasks, Value("visit-late:"), "pk", Value(":1")).values_list(
+        *task_fields, "leader__user_id", "notice_key"
+    )
+    due = [(key, user_id, row) for *row, user_id, key in first]
+    for task in tasks.filter(due_date__lte=week_late).values_list(*task_fields):
+        due += [(f"visit-late:{task[0]}:2:{uid}", uid, task) for uid in nearest_staff(task[5], staff)]
+    appeal_fields = ["pk", "deadline", "round", "handler_id", "talent__name", "category__name", "organization__path"]
+    appeals = Appeal.objects.overdue(day)
+    deadline = Replace(Cast("deadline", output_field=CharField()), Value("-"), Value(""))
+    first = _unsent(
+        appeals.filter(handler__isnull=False), Value("appeal-late:"), "pk", Value(":"), "round", Value(":"), deadline,
+        Value(":1"),
+    )  # fmt: skip
+    due += [(key, row[3], row) for *row, key in first.values_list(*appeal_fields, "notice_key")]
+    for appeal in appeals.filter(Q(deadline__lte=week_late) | Q(handler__isnull=True)).values_list(*appeal_fields):
+        key = f"appeal-late:{appeal[0]}:{appeal[2]}:{appeal[1]:%Y%m%d}:2"
+        due += [(f"{key}:{uid}", uid, appeal) for uid in nearest_staff(appeal[6], staff)]
+    existing = existing_keys([key for key, _uid, _row in due])
+    return notify([_overdue_notification(key, uid, row) for key, uid, row in due if key not in existing])
+
+
+def _unsent(queryset, *parts):
+    """Annotate ``notice_key``, the ``parts`` joined (``Value`` text, field names, text expressions), and keep
+    the rows without a notification of that key: an anti-join, so what was sent is not read again."""
+    parts = [Cast(p, output_field=CharField()) if isinstance(p, str) else p for p in parts]
+    key = Concat(*parts, output_field=CharField())
+    unsent = ~Exists(Notification.objects.filter(dedupe_key=OuterRef("notice_key")))
+    return queryset.annotate(notice_key=key).filter(unsent)
+
+
+def _overdue_notification(key: str, recipient: int, row: tuple) -> Notification:
+    if key.startswith("visit-late:"):
+        pk, due_date, kind, talent_id, talent = row[:5]
         title = _("Overdue visit: %(talent)s (%(kind)s), due %(date)s") % {
-            "talent": task.talent.name, "kind": task.get_kind_display(), "date": task.due_date}  # fmt: skip
-        rows.append(Notification(recipient_id=task.leader.user_id, kind=Notification.Kind.VISIT_OVERDUE,
-                                 dedupe_key=f"visit-late:{task.pk}:1", title=title, link=link))  # fmt: skip
-        if late >= ESCALATE_TO_STAFF_AFTER_DAYS:
-            rows += [Notification(recipient_id=uid, kind=Notification.Kind.VISIT_OVERDUE, title=title, link=link,
-                                  dedupe_key=f"visit-late:{task.pk}:2:{uid}")
-                     for uid in nearest_staff(task.talent.organization.path, staff)]  # fmt: skip
-    for appeal in Appeal.objects.overdue(day).select_related("talent", "organization", "category"):
-        late = (day - appeal.deadline).days
-        link = reverse("liaison:appeal_detail", args=[appeal.pk])
-        title = _("Overdue appeal: %(talent)s, %(category)s, deadline %(date)s") % {
-            "talent": appeal.talent.name, "category": appeal.category.name, "date": appeal.deadline}  # fmt: skip
-        key = f"appeal-late:{appeal.pk}:{appeal.round}:{appeal.deadline:%Y%m%d}"
-        if appeal.handler_id:
-            rows.append(Notification(recipient_id=appeal.handler_id, kind=Notification.Kind.APPEAL_OVERDUE,
-                                     dedupe_key=f"{key}:1", title=title, link=link))  # fmt: skip
-        if late >= ESCALATE_TO_STAFF_AFTER_DAYS or not appeal.handler_id:
-            rows += [Notification(recipient_id=uid, kind=Notification.Kind.APPEAL_OVERDUE, title=title, link=link,
-                                  dedupe_key=f"{key}:2:{uid}")
-                     for uid in nearest_staff(appeal.organization.path, staff)]  # fmt: skip
-    return notify(rows)
+            "talent": talent, "kind": VisitTask.Kind(kind).label, "date": due_date}  # fmt: skip
+        return Notification(recipient_id=recipient, kind=Notification.Kind.VISIT_OVERDUE, dedupe_key=key,
+                            title=title, link=reverse("talents:talent_detail", args=[talent_id]))  # fmt: skip
+    pk, deadline, _round, _handler, talent, category = row[:6]
+    title = _("Overdue appeal: %(talent)s, %(category)s, deadline %(date)s") % {
+        "talent": talent, "category": category, "date": deadline}  # fmt: skip
+    return Notification(recipient_id=recipient, kind=Notification.Kind.APPEAL_OVERDUE, dedupe_key=key,
+                        title=title, link=reverse("liaison:appeal_detail", args=[pk]))  # fmt: skip
 
 
 def report_reminders(day: datetime.date, policies: PolicyMap) -> int:
@@ -417,11 +436,20 @@ def report_prebuild(day: datetime.date, policies: PolicyMap) -> int:
     built = ReportFile.objects.filter(year=day.year, created_by__isnull=True, organization_id__in=due)
     new = sorted(due - set(built.values_list("organization_id", flat=True)))
     files = ReportFile.objects.bulk_create([ReportFile(organization_id=pk, year=day.year) for pk in new])
+    from liaison.delivery import enqueue
     from liaison.tasks import build_report_file
 
     for report_file in files:
-        transaction.on_commit(lambda pk=report_file.pk: build_report_file.delay(pk))
+        transaction.on_commit(lambda pk=report_file.pk: enqueue(build_report_file, pk))
     return len(files)
+
+
+def import_file_purge(day: datetime.date, policies: PolicyMap) -> int:
+    """Delete uploaded import files older than IMPORT_FILE_RETENTION_DAYS (they hold whole ID numbers)."""
+    from talents.services import import_files_purge
+
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+    return import_files_purge(before=start - datetime.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS))
 
 
 SWEEPS = {
@@ -433,6 +461,7 @@ SWEEPS = {
     "holiday_campaigns": holiday_campaigns,
     "must_visits": must_visits,
     "overdue_escalations": overdue_escalations,
+    "import_file_purge": import_file_purge,
 }
 
 # What each sweep is called on the staff page.
@@ -445,6 +474,7 @@ SWEEP_LABELS = {
     "holiday_campaigns": gettext_lazy("Holiday visit campaigns"),
     "must_visits": gettext_lazy("Must-visit tasks (三必访)"),
     "overdue_escalations": gettext_lazy("Overdue visits and appeals"),
+    "import_file_purge": gettext_lazy("Deleting old import files"),
 }
 
 

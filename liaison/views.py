@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import scoping
 from accounts.decorators import role_required, staff_required
-from accounts.models import Organization, User
-from accounts.views import _apply_errors
+from accounts.forms import apply_service_errors
+from accounts.models import AuditEvent, Organization, User
+from accounts.services import audit_record
 from liaison import reports, services, sweeps, workflow
 from liaison.exports import appeal_ledger_sheet
 from liaison.filters import AppealFilter, PairingFilter
@@ -68,10 +69,17 @@ from liaison.models import (
     VisitTask,
     WebhookChannel,
 )
-from talents.excel import xlsx_response
 from talents.imports import read_stored
 from talents.models import ImportBatch, MajorEvent, Talent
-from talents.views import confirm_batch, import_upload, render_batch_preview, template_response, visible_batch
+from talents.paging import ReversiblePaginator
+from talents.views import (
+    audited_xlsx,
+    confirm_batch,
+    import_upload,
+    render_batch_preview,
+    template_response,
+    visible_batch,
+)
 
 COMPLIANCE_LIST_MAX = 500
 leader_required = role_required("leader")
@@ -126,7 +134,7 @@ def contact_add(request, pk):
         try:
             contact = services.contact_log_create(pairing=pairing, user=request.user, today=today, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if contact.is_pending:
                 messages.success(request, _("Contact saved; it waits for %(leader)s to confirm it.") % {
@@ -189,7 +197,7 @@ def term_next(request, pk):
         try:
             term, copied = services.term_start_next(current=current, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Term “%(name)s” opened with %(count)d pairings.") % {
                 "name": term.name, "count": copied})  # fmt: skip
@@ -227,7 +235,7 @@ def leader_add(request):
         try:
             services.leader_create(**form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Leader registered."))
             return redirect("liaison:leader_list")
@@ -244,7 +252,7 @@ def leader_handover(request, pk):
         try:
             moved = services.leader_handover(leader=leader, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(count)d pairings handed over to %(successor)s.") % {
                 "count": len(moved), "successor": form.cleaned_data["successor"]})  # fmt: skip
@@ -262,10 +270,10 @@ def pairing_list(request):
         Pairing.objects.visible_to(request.user)
         .select_related("leader__user", "talent__work_unit", "term")
         .with_year_stats(year)
-        .order_by("end", "leader__user__name", "talent__name_pinyin")
+        .order_by("end", "leader__user__name", "talent__name_pinyin", "pk")  # total, for ReversiblePaginator
     )
     pairing_filter = PairingFilter(request.GET, queryset=base, user=request.user)
-    page = Paginator(pairing_filter.qs, 30).get_page(request.GET.get("page"))
+    page = ReversiblePaginator(pairing_filter.qs, 30, by_keys=True).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": pairing_filter, "page": page, "query": query.urlencode(), "year": year}
@@ -284,7 +292,7 @@ def pairing_add(request, term_pk):
         try:
             pairing = services.pairing_create(term=term, on=form.cleaned_data.pop("start"), **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(pairing)s created.") % {"pairing": pairing})
             return redirect(f"{reverse('liaison:pairing_list')}?term={term.pk}")
@@ -307,7 +315,7 @@ def pairing_end(request, pk):
         try:
             services.pairing_end(pairing=pairing, on=form.cleaned_data["end"], reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Pairing ended; it stays in the history."))
             return redirect("liaison:pairing_list")
@@ -325,7 +333,7 @@ def pairing_reassign(request, pk):
         try:
             new = services.pairing_reassign(pairing=pairing, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(talent)s is now paired with %(leader)s.") % {
                 "talent": new.talent, "leader": new.leader})  # fmt: skip
@@ -347,13 +355,11 @@ def compliance(request):
         .filter(talent__organization__path__startswith=root.path if root else "-", term__in=Term.objects.current(today))
         .with_year_stats(today.year)
     )
+    by_organization, scorecards = pairings.compliance_figures(root) if root else ([], [])
     context = {
-        "form": form, "root": root, "year": today.year,
-        "by_organization": pairings.compliance_by_child(root) if root else [],
-        "scorecards": pairings.scorecards(),
-        "below": pairings.filter(met_minimum=False)
-        .select_related("leader__user", "talent__work_unit", "talent__organization", "term")
-        .order_by("talent__organization__path", "leader__user__name")[:COMPLIANCE_LIST_MAX],
+        "form": form, "root": root, "year": today.year, "by_organization": by_organization, "scorecards": scorecards,
+        "below": pairings.select_related("leader__user", "talent__organization", "term").below_minimum(
+            root, by_organization, COMPLIANCE_LIST_MAX) if root else [],
     }  # fmt: skip
     return render(request, "liaison/compliance.html", context)
 
@@ -409,7 +415,10 @@ def appeal_export(request):
     today = timezone.localdate()
     _filter, appeals = _appeal_rows(request, today)
     filename = f"{_('Talent appeal ledger')}-{today:%Y%m%d}.xlsx"
-    return xlsx_response(filename, [appeal_ledger_sheet(appeals, today=today)])
+    return audited_xlsx(
+        request, filename, [appeal_ledger_sheet(appeals, today=today)], action=AuditEvent.Action.EXPORT,
+        target=_("Talent appeal ledger"),
+    )  # fmt: skip
 
 
 def _appeal_register(
@@ -428,7 +437,7 @@ def _appeal_register(
                 **form.cleaned_data,
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Appeal of %(name)s registered.") % {"name": talent.name})
             return redirect("liaison:appeal_detail", pk=appeal.pk)
@@ -520,7 +529,7 @@ def _appeal_step(request, pk, name, form_class, service, *, dated=True):
             if getattr(error, "code", None) == "stale":
                 form.data = form.data.copy()
                 form.data["version"] = appeal.version
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": action.label})
             return redirect("liaison:appeal_detail", pk=appeal.pk)
@@ -905,6 +914,12 @@ def report_detail(request):
     return render(request, "liaison/report_detail.html", context)
 
 
+def _audit_report_download(request, report_file: ReportFile) -> None:
+    target = _("Annual report %(year)d, %(organization)s") % {
+        "year": report_file.year, "organization": report_file.organization}  # fmt: skip
+    audit_record(request=request, action=AuditEvent.Action.EXPORT, target=target, rows=report_file.rows)
+
+
 @require_GET
 @login_required
 @staff_required
@@ -914,6 +929,7 @@ def report_download(request):
     if report_file.status != ReportFile.Status.DONE:
         messages.info(request, _("The workbook is large and is being built; the link appears below when ready."))
         return redirect(_report_url(root, year))
+    _audit_report_download(request, report_file)
     return FileResponse(report_file.file.open("rb"), as_attachment=True, filename=reports.report_filename(root, year))
 
 
@@ -931,6 +947,7 @@ def report_file_status(request, pk):
 def report_file_download(request, pk):
     files = ReportFile.objects.visible_to(request.user).filter(status=ReportFile.Status.DONE)
     report_file = get_object_or_404(files.select_related("organization"), pk=pk)
+    _audit_report_download(request, report_file)
     name = reports.report_filename(report_file.organization, report_file.year)
     return FileResponse(report_file.file.open("rb"), as_attachment=True, filename=name)
 
@@ -989,7 +1006,7 @@ def report_return(request, pk):
         try:
             reports.report_return(report=report, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The report of %(org)s is returned.") % {"org": report.organization})
             return redirect(_report_url(reports.parent_of(report.organization), report.year))

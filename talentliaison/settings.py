@@ -20,6 +20,13 @@ DEV_SECRET_KEY = "django-insecure-dev-only-talentliaison-do-not-use-in-productio
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
+# Personal data at rest (accounts.fields): AES-256-GCM keys, 32 bytes in URL-safe base64. The key
+# encrypts; FIELD_ENCRYPTION_OLD_KEYS only decrypt, while `manage.py reencrypt_personal_data` rotates.
+# FIELD_HASH_KEY keys the ID-number hashes (lookup, de-duplication). Unset: derived from SECRET_KEY,
+# for development only (accounts.checks refuses it in production).
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+FIELD_ENCRYPTION_OLD_KEYS = env.list("FIELD_ENCRYPTION_OLD_KEYS", default=[])
+FIELD_HASH_KEY = env("FIELD_HASH_KEY", default="")
 # An explicit host list is what a real deployment has and a developer's machine does not.
 PRODUCTION = "ALLOWED_HOSTS" in env.ENVIRON and not DEBUG
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -62,7 +69,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
-    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.RequiredStepMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised by the backend into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,6 +101,10 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection dropped by PostgreSQL is noticed before a request uses it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiling added 80-130 ms to the compliance queries and saved nothing on pages of a few
+    # hundred rows (docs/PERFORMANCE.md); set per connection, so no server setting is needed.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -121,6 +132,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Masked in the failure records axes keeps: the one-time and recovery codes of the second step.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # The client's address: REMOTE_ADDR, or behind nginx the last hop of X-Forwarded-For that it adds;
 # never a header a client could forge.
 if env.bool("BEHIND_PROXY", default=False):
@@ -170,6 +183,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A hung mail server must not hold a delivery past its lease (DELIVERY_LEASE_SECONDS).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Used to put full links in e-mails and group-robot messages, e.g. https://rencai.example.gov.cn
 SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="人才联系服务管理系统 <noreply@localhost>")
@@ -185,14 +200,35 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# An unacknowledged task (its worker died) is handed out again after this many seconds; longer
-# than any retry countdown, so a waiting retry is never run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)}
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# A page queues its sending after the commit; with Redis down or silent it must give up within
+# seconds (the rows wait in PostgreSQL for the pick-up), never hang: short connect and socket
+# timeouts, one quick publish retry.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+# An unacknowledged task (its worker died) is handed out again after visibility_timeout seconds;
+# longer than any retry countdown, so a waiting retry is never run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+}
+# A delivery claimed by a worker that then died is claimed again after this lease; far longer than
+# a send may take (10 s webhook and e-mail timeouts). Unclaimed ones are picked up after a minute.
+# Uploaded Excel files (whole ID numbers inside) are deleted this many days after their import.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=600)
+DELIVERY_PICKUP_AFTER_SECONDS = env.int("DELIVERY_PICKUP_AFTER_SECONDS", default=60)
 # Daily sweeps at fixed Shanghai times; each catches up on missed days and is idempotent.
 CELERY_BEAT_SCHEDULE = {
     "daily-sweeps": {"task": "liaison.tasks.run_daily_sweeps", "schedule": crontab(hour=6, minute=30)},
     "send-pending": {"task": "liaison.tasks.send_pending", "schedule": crontab(minute="*/5")},
 }
+if env("CELERY_PICKUP_EVERY", default=""):
+    # Seconds between pick-ups of unsent deliveries instead of five minutes: for the fault tests.
+    CELERY_BEAT_SCHEDULE["send-pending"]["schedule"] = env.float("CELERY_PICKUP_EVERY")
 if env("CELERY_SWEEP_EVERY", default=""):
     # Seconds between sweeps instead of once a day: for trying a deployment (the topology test), never
     # for production; each sweep is idempotent, so running it often only costs time.

@@ -9,5 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("talents/", include("talents.urls")),
     path("liaison/", include("liaison.urls")),
+    path("activities/", include("activities.urls")),
+    path("maps/", include("maps.urls")),
     path("", include("accounts.urls")),
 ]

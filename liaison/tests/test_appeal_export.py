@@ -63,3 +63,12 @@ def test_anonymous_goes_to_login(client):
 def test_post_is_405(client, staff_a):
     client.force_login(staff_a)
     assert client.post(URL).status_code == 405
+
+
+def test_export_is_recorded_in_the_audit_trail(client, liaison_a, appeal_a):
+    from accounts.models import AuditEvent
+
+    client.force_login(liaison_a)
+    b"".join(client.get(URL, REMOTE_ADDR="10.4.4.4").streaming_content)
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.action, event.row_count, event.remote_addr) == (liaison_a, "export", 1, "10.4.4.4")

@@ -93,3 +93,10 @@ def test_post_is_405(client, staff_a):
 
 def test_met_minimum_annotation(pairing_a):
     assert Pairing.objects.with_year_stats(2026).get().met_minimum is False
+
+
+def test_a_short_below_list_is_the_start_of_the_full_one(client, county_staff, fixture, monkeypatch):
+    client.force_login(county_staff)
+    full = [p.pk for p in client.get(URL).context["below"]]
+    monkeypatch.setattr("liaison.views.COMPLIANCE_LIST_MAX", 1)
+    assert [p.pk for p in client.get(URL).context["below"]] == full[:1]

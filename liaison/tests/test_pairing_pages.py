@@ -139,3 +139,35 @@ def test_staff_pages_refuse_other_roles_and_anonymous(client, leader_a, liaison_
 def test_list_pages_refuse_post(client, staff_a, name):
     client.force_login(staff_a)
     assert client.post(reverse(f"liaison:{name}")).status_code == 405
+
+
+def test_leader_choices_wait_for_an_organization_when_there_are_many(
+    client, county_staff, pairing_a, township_a, township_b, monkeypatch
+):
+    other = LeaderFactory(organization=township_b)
+    monkeypatch.setattr("talents.filters.CHOICES_MAX", 1)
+    client.force_login(county_staff)
+    url = reverse("liaison:pairing_list")
+    field = client.get(url).context["filter"].form["leader"]
+    assert len(list(field)) == 1  # only "All"
+    field = client.get(url, {"organization": township_b.pk}).context["filter"].form["leader"]
+    assert [c.data["value"] for c in field][1:] == [other.pk]
+    # The leader list's link to one leader's pairings still filters.
+    response = client.get(url, {"leader": pairing_a.leader_id})
+    assert [p.pk for p in response.context["page"]] == [pairing_a.pk]
+
+
+def test_pairing_list_last_page_reads_backwards_in_the_same_order(
+    client, staff_a, pairing_a, work_unit_a, django_assert_max_num_queries
+):
+    for _ in range(64):
+        PairingFactory(term=pairing_a.term, leader=pairing_a.leader, talent=TalentFactory(work_unit=work_unit_a))
+    expected = list(
+        Pairing.objects.order_by("end", "leader__user__name", "talent__name_pinyin", "pk").values_list("pk", flat=True)
+    )
+    client.force_login(staff_a)
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            pages += [p.pk for p in client.get(reverse("liaison:pairing_list"), {"page": number}).context["page"]]
+    assert pages == expected

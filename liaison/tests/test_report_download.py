@@ -31,7 +31,7 @@ def test_small_report_downloads_at_once_and_is_kept(client, staff_a, world, town
     assert _book(response).sheetnames[0] == "汇总"
     report_file = ReportFile.objects.get()
     assert (report_file.status, report_file.progress, report_file.created_by) == ("done", 100, staff_a)
-    assert report_file.rows == 2 + 2 + 2 + 1 + 2 + 3  # data rows of the six sheets written
+    assert report_file.rows == 2 + 2 + 2 + 1 + 2 + 3 + 3  # data rows of the seven sheets written
     assert report_file.file.name.startswith("reports/")
 
 
@@ -53,7 +53,7 @@ def test_large_report_is_queued_and_the_page_polls(client, staff_a, world, towns
     assert reverse("liaison:report_file_download", args=[report_file.pk]) in status.content.decode()
     assert "every 2s" not in status.content.decode()
     download = client.get(reverse("liaison:report_file_download", args=[report_file.pk]))
-    assert _book(download).sheetnames[-1] == "走访慰问"
+    assert _book(download).sheetnames[-1] == "保障全景"
 
 
 def test_building_twice_is_refused_by_the_claim(world, township_a):
@@ -92,3 +92,14 @@ def test_leader_gets_403(client, leader_a):
 def test_post_is_not_allowed(client, staff_a):
     client.force_login(staff_a)
     assert client.post(URL).status_code == 405
+
+
+def test_downloads_are_recorded_in_the_audit_trail(client, staff_a, world, township_a):
+    from accounts.models import AuditEvent
+
+    client.force_login(staff_a)
+    client.get(URL, {"organization": township_a.pk, "year": YEAR})
+    client.get(reverse("liaison:report_file_download", args=[ReportFile.objects.get().pk]))
+    events = AuditEvent.objects.order_by("pk")
+    assert [(e.actor, e.action, e.row_count) for e in events] == [(staff_a, "export", 15)] * 2
+    assert str(YEAR) in events[0].target

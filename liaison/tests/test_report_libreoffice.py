@@ -33,7 +33,9 @@ def _convert(tmp_path, root):
 
 def test_libreoffice_reads_every_sheet_as_the_database_says(tmp_path, world, township_a):
     sheets = _convert(tmp_path, township_a)
-    assert set(sheets) == {"汇总", "联系优秀人才情况一览表", "联系记录", "人才诉求台账", "未达标", "走访慰问"}
+    assert set(sheets) == {
+        "汇总", "联系优秀人才情况一览表", "联系记录", "人才诉求台账", "未达标", "走访慰问", "保障全景",
+    }  # fmt: skip
     summary = sheets["汇总"]
     assert summary[-1][:6] == ["合计", "1", "2", "2", "1", "50"]
     assert summary[2][:6] == ["青山村", "0", "1", "1", "1", "100"]

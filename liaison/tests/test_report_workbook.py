@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 METHODS = [
     "面对面交流", "双向约谈", "走访慰问", "电话联系", "电子邮件", "书信往来", "下村检查/调研顺访", "座谈会", "团拜会",
-    "微信/QQ群",
+    "微信/QQ群", "集中活动",
 ]  # fmt: skip
 
 
@@ -60,13 +60,15 @@ def test_months_and_appeal_breakdowns_come_from_the_same_facts(world, township_a
 
 def test_workbook_sheets_and_their_numbers(world, township_a):
     wb = _workbook(township_a)
-    assert wb.sheetnames == ["汇总", "联系优秀人才情况一览表", "联系记录", "人才诉求台账", "未达标", "走访慰问"]
+    assert wb.sheetnames == [
+        "汇总", "联系优秀人才情况一览表", "联系记录", "人才诉求台账", "未达标", "走访慰问", "保障全景",
+    ]  # fmt: skip
     summary = _rows(wb["汇总"])
     assert summary[0][:6] == ["组织", "班子成员", "人才", "结对数", "达标数", "达标率(%)"]
-    assert summary[0][6:16] == METHODS
+    assert summary[0][6:17] == METHODS
     assert summary[2][:6] == ["青山村", 1 - 1, 1, 1, 1, 100]
     assert summary[3][:6] == ["合计", 1, 2, 2, 1, 50]
-    assert summary[3][16:] == [2, 2, 1, 1, 1, 0, 0, 1, 2]
+    assert summary[3][17:] == [2, 2, 1, 1, 1, 0, 0, 1, 2]
     assert wb["汇总"].freeze_panes == "A2"
 
 
@@ -126,3 +128,23 @@ def test_a_township_report_holds_nothing_of_another(world, township_a):
     text = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row)
     assert "李四" not in text
     assert "绿水" not in text
+
+
+def test_support_panorama_sheet_counts_talents_per_kind(world, township_a, talent_a, talent_b):
+    """report_world's closed 子女入学 appeal, plus: 王五's housing subsidy twice, 张三's check-up, 李四's (绿水乡)."""
+    from maps.tests.factories import SupportRecordFactory, activity, support_kind
+
+    housing = support_kind("housing")
+    SupportRecordFactory(talent=world["wang"], kind=housing, date=datetime.date(2026, 5, 1))
+    SupportRecordFactory(talent=world["wang"], kind=housing, date=datetime.date(2026, 11, 1))  # the same talent
+    SupportRecordFactory(talent=world["wang"], kind=housing, date=datetime.date(2025, 5, 1))  # last year
+    activity(organization=township_a, kind_code="checkup", date=datetime.date(2026, 6, 1), talents=[talent_a])
+    SupportRecordFactory(talent=talent_b, kind=housing, date=datetime.date(2026, 5, 1))
+    rows = _rows(_workbook(township_a)["保障全景"])
+    assert rows == [
+        ["组织", "住房或住房补贴", "健康档案与体检", "子女入学", "配偶就业", "贷款与公积金", "疗养", "项目与资金支持",
+         "其他", "受保障人才"],
+        ["青山镇", 1, 0, 0, 0, 0, 0, 0, 0, 1],
+        ["青山村", 0, 1, 1, 0, 0, 0, 0, 0, 1],
+        ["合计", 1, 1, 1, 0, 0, 0, 0, 0, 2],
+    ]  # fmt: skip

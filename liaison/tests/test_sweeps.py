@@ -178,3 +178,26 @@ def test_run_sweeps_command(pairing, capsys):
     assert "contact_reminders: 1" in capsys.readouterr().out
     with pytest.raises(Exception, match="2026-12-15"):
         call_command("run_sweeps", "--date", "15/12/2026")
+
+
+def test_the_first_confirmed_visit_in_the_window_completes_the_task(pairing):
+    visit = ContactMethod.objects.get(code="visit")
+    ContactLogFactory(pairing=pairing, date=d("2026-09-10"), method=visit)  # before the window
+    ContactLogFactory(pairing=pairing, date=d("2026-09-19"), method=visit, confirmed_at=None)  # not confirmed
+    ContactLogFactory(pairing=pairing, date=d("2026-09-20"))  # not a visit
+    first = ContactLogFactory(pairing=pairing, date=d("2026-09-21"), method=visit)
+    ContactLogFactory(pairing=pairing, date=d("2026-09-22"), method=visit)
+    sweeps.run_day(d("2026-09-18"), ["holiday_campaigns"])
+    task = VisitTask.objects.get()
+    assert (task.done_at, task.contact) == (d("2026-09-21"), first)
+    assert VisitTask.objects.complete_by_visits() == 0  # done tasks stay as they are
+
+
+def test_a_second_run_reads_no_row_it_already_made(pairing, staff_a, django_assert_max_num_queries):
+    policies = sweeps.PolicyMap.load()
+    assert sweeps.holiday_campaigns(d("2026-09-18"), policies) == 1
+    with django_assert_max_num_queries(4):  # the holidays, their categories, one anti-join per campaign
+        assert sweeps.holiday_campaigns(d("2026-09-18"), policies) == 0
+    assert sweeps.overdue_escalations(d("2026-10-02"), policies) == 2
+    with django_assert_max_num_queries(6):  # staff; tasks and appeals, first step and staff step; keys sent
+        assert sweeps.overdue_escalations(d("2026-10-02"), policies) == 0

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Membership, Organization, Role, User
+from activities import demo as activities_demo
 from liaison import demo as liaison_demo
+from maps import demo as maps_demo
 from talents import demo as talents_demo
 
 COUNTY = "示范县"
@@ -82,6 +84,8 @@ class Command(BaseCommand):
         talents_demo.seed(organizations=by_name, users=users, reporter=users["qingshan_liaison"])
         liaison_demo.seed(organizations=by_name, users=users, today=timezone.localdate())
         liaison_demo.seed_appeals(users=users, today=timezone.localdate())
+        maps_demo.seed(organizations=by_name, users=users, today=timezone.localdate())
+        activities_demo.seed(organizations=by_name, users=users, today=timezone.localdate())
         if created:
             self.stdout.write(self.style.SUCCESS("演示账号（密码只显示这一次，请妥善保存）:"))
             for user, password in created:
