@@ -58,3 +58,12 @@ def reference_data(request):
         importlib.import_module(module).seed(apps, None)
     # The activity kinds need the contact methods above; their seed function has another name.
     importlib.import_module("activities.migrations.0002_reference_data").add_kinds(apps, None)
+    importlib.import_module("maps.migrations.0002_reference_data").add_kinds(apps, None)
+    # The flush emptied django_content_type too, while this process still caches the old ids: the
+    # change history (django-auditlog) would then point at rows that no longer exist.
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
