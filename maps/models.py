@@ -66,10 +66,19 @@ class TalentNeed(models.Model):
         return f"{self.organization} {self.field} ×{self.count}"
 
 
-class MentorshipQuerySet(models.QuerySet):
+class TalentRowQuerySet(models.QuerySet):
+    """Rows that belong to one talent (mentorships, growth and support records)."""
+
     def visible_to(self, user):
-        """Mentorships of talents the user may see."""
+        """Rows of talents the user may see."""
         return self.filter(scoping.talent_q(user, "talent__"))
+
+
+class DatedTalentRowQuerySet(TalentRowQuerySet):
+    """Growth and support records: talent rows with a date."""
+
+    def in_year(self, year: int):
+        return self.filter(date__year=year)
 
 
 class Mentorship(models.Model):
@@ -89,7 +98,7 @@ class Mentorship(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = MentorshipQuerySet.as_manager()
+    objects = TalentRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentorship")
@@ -115,15 +124,6 @@ class Mentorship(models.Model):
         return self.mentor_leader or self.mentor_expert
 
 
-class GrowthRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Growth records of talents the user may see."""
-        return self.filter(scoping.talent_q(user, "talent__"))
-
-    def in_year(self, year: int):
-        return self.filter(date__year=year)
-
-
 class GrowthRecord(models.Model):
     """One step on a talent's growth roadmap (成长路线图): training, competition, award, title, project."""
 
@@ -146,7 +146,7 @@ class GrowthRecord(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = GrowthRecordQuerySet.as_manager()
+    objects = DatedTalentRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("growth record")
@@ -185,15 +185,6 @@ class SupportKind(models.Model):
         return self.name
 
 
-class SupportRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Support records of talents the user may see."""
-        return self.filter(scoping.talent_q(user, "talent__"))
-
-    def in_year(self, year: int):
-        return self.filter(date__year=year)
-
-
 class SupportRecord(models.Model):
     """Support a talent received that no appeal or activity records (a subsidy granted, a loan...)."""
 
@@ -209,7 +200,7 @@ class SupportRecord(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = SupportRecordQuerySet.as_manager()
+    objects = DatedTalentRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support record")
