@@ -178,9 +178,17 @@ def test_beat_sweep_reaches_the_leaders_inbox_through_gunicorn(own_database, tmp
 
         inbox = wait_until(inbox_with_reminder, 60, "the sweep's reminder did not reach the inbox", log)
         assert "孙丽华" in inbox
-        text = log.read_text()
+        # Each sweep commits on its own, so the reminder is in the inbox before the task has run the
+        # sweeps after it and logged its success: wait for that line instead of reading the log once.
+        succeeded = re.compile(r"Task liaison\.tasks\.run_daily_sweeps\[.*\] succeeded")
+
+        def log_with_success():
+            text = log.read_text()
+            return text if succeeded.search(text) else None
+
+        text = wait_until(log_with_success, 30, "the worker did not log the sweep's success", log)
         assert "[beat]" in text and "run_daily_sweeps" in text
-        assert "[worker]" in text and re.search(r"Task liaison\.tasks\.run_daily_sweeps\[.*\] succeeded", text)
+        assert "[worker]" in text and succeeded.search(text)
     finally:
         os.killpg(site.pid, signal.SIGTERM)
         try:
