@@ -60,8 +60,12 @@ class Command(BaseCommand):
         parser.add_argument("--database-name", default="tl_bench", help="Created, used and dropped.")
         parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
         parser.add_argument("--requests", type=int, default=20, help="Requests per page and role.")
+        parser.add_argument(
+            "--load-only", action="store_true",
+            help="Build and keep the database, measure nothing (to study one query with EXPLAIN).",
+        )  # fmt: skip
 
-    def handle(self, *args, scale, json_file, database_name, keep, requests, **options):
+    def handle(self, *args, scale, json_file, database_name, keep, requests, load_only, **options):
         db = settings.DATABASES["default"]
         if db["ENGINE"] != "django.db.backends.postgresql":
             raise CommandError(
@@ -75,11 +79,11 @@ class Command(BaseCommand):
         original = db["NAME"]
         db["NAME"] = connection.settings_dict["NAME"] = database_name
         try:
-            result = self.run(scale, requests)
+            result = self.run(scale, requests, load_only)
         finally:
             connections.close_all()
             db["NAME"] = connection.settings_dict["NAME"] = original
-            if not keep:
+            if not (keep or load_only):
                 _admin_execute(db, f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
         text = json.dumps(result, ensure_ascii=False, indent=2)
         if json_file:
@@ -87,7 +91,7 @@ class Command(BaseCommand):
                 out.write(text + "\n")
         self.stdout.write(text)
 
-    def run(self, scale: float, requests: int) -> dict:
+    def run(self, scale: float, requests: int, load_only: bool = False) -> dict:
         started = time.perf_counter()
         _log("migrating")
         call_command("migrate", verbosity=0, interactive=False)
@@ -116,6 +120,8 @@ class Command(BaseCommand):
                 "liaison": "a liaison officer of 10 work units",
             },
         }
+        if load_only:
+            return result
         _log("measuring pages")
         result["pages"], result["notes"] = self.pages(data, requests)
         result["admin"] = self.admin(data, requests)
