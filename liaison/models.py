@@ -117,10 +117,11 @@ class PairingQuerySet(models.QuerySet):
             for sums in (by_child[child_path], by_leader[leader]):
                 sums[0] += total
                 sums[1] += due
-        names = dict(Organization.objects.filter(path__in=list(by_child)).values_list("path", "name"))
+        named = {path: (pk, name) for path, pk, name in
+                 Organization.objects.filter(path__in=list(by_child)).values_list("path", "pk", "name")}  # fmt: skip
         children = [
-            {"child_path": path, "name": names.get(path, root.name), "total": total, "met": total - due,
-             "below": due, "rate": round(100 * (total - due) / total, 1)}
+            {"child_path": path, "pk": named.get(path, (root.pk,))[0], "name": named.get(path, (0, root.name))[1],
+             "total": total, "met": total - due, "below": due, "rate": round(100 * (total - due) / total, 1)}
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
         top = sorted(by_leader.items(), key=lambda item: (-item[1][1], item[0]))[:limit]
@@ -159,22 +160,24 @@ class PairingQuerySet(models.QuerySet):
     def with_year_stats(self, year: int):
         """Annotate this year's confirmed contacts, the last contact date and whether the minimum is met.
 
-        Correlated subqueries, not a JOIN with GROUP BY, so the paginator's COUNT stays cheap; both
-        read only the index ``contact_confirmed_pairing_date`` (``COUNT(*)``, not a column the index lacks).
+        The year's count is a LEFT JOIN on ``ContactTally`` (one row per pairing and year, kept by
+        triggers), so a GROUP BY over every pairing in scope reads no contact; the last contact is a
+        subquery on the index ``contact_confirmed_pairing_date``, read only where it is used.
         """
-        confirmed = ContactLog.objects.filter(pairing=models.OuterRef("pk"), confirmed_at__isnull=False)
-        year_count = (
-            confirmed.filter(date__year=year).order_by().values("pairing").annotate(n=models.Count("*")).values("n")
+        last = (
+            ContactLog.objects.filter(pairing=models.OuterRef("pk"), confirmed_at__isnull=False)
+            .order_by("-date")
+            .values("date")[:1]
         )
-        last = confirmed.order_by("-date").values("date")[:1]
-        return self.annotate(
-            contacts_this_year=Coalesce(models.Subquery(year_count), 0),
-            last_contact=models.Subquery(last),
-        ).annotate(
-            met_minimum=models.Case(
-                models.When(contacts_this_year__gte=models.F("term__min_contacts_per_year"), then=True),
-                default=False,
-                output_field=models.BooleanField(),
+        return (
+            self.annotate(year_tally=models.FilteredRelation("tallies", condition=models.Q(tallies__year=year)))
+            .annotate(contacts_this_year=Coalesce("year_tally__contacts", 0), last_contact=models.Subquery(last))
+            .annotate(
+                met_minimum=models.Case(
+                    models.When(contacts_this_year__gte=models.F("term__min_contacts_per_year"), then=True),
+                    default=False,
+                    output_field=models.BooleanField(),
+                )
             )
         )
 
@@ -215,6 +218,7 @@ class Pairing(models.Model):
         ]
         indexes = [
             models.Index(fields=["leader", "end"], name="pairing_leader_end"),
+            models.Index(fields=["end", "leader"], name="pairing_end_leader"),  # the pairing list's order
             models.Index(fields=["talent", "end"], name="pairing_talent_end"),
         ]
 
@@ -348,6 +352,56 @@ class ContactLog(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.confirmed_at is None
+
+
+class ContactTally(models.Model):
+    """How many confirmed contacts a pairing had in a year (rule 3's yearly minimum, read on every list).
+
+    Kept by database triggers on ``liaison_contactlog`` (migration ``0010_contact_tally``), so every
+    write path counts: forms, imports, group activities, bulk and raw SQL. Django never writes it.
+    """
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="tallies", verbose_name=_("pairing"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    contacts = models.IntegerField(_("confirmed contacts"), default=0)
+
+    class Meta:
+        verbose_name = _("yearly contact count")
+        verbose_name_plural = _("yearly contact counts")
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "year"], name="contact_tally_pairing_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.pairing_id} {self.year}: {self.contacts}"
+
+
+class ContactMonthTally(models.Model):
+    """Confirmed contacts per organization (the talent's), month and method: the dashboard's and report's counts.
+
+    Kept by database triggers on ``liaison_contactlog`` and on ``talents_talent`` (a talent who moves takes
+    their contacts along, as the live count would), migration ``0012_contact_month_tally``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    method = models.ForeignKey(ContactMethod, on_delete=models.CASCADE, related_name="+", verbose_name=_("method"))
+    contacts = models.IntegerField(_("confirmed contacts"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly contact count")
+        verbose_name_plural = _("monthly contact counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "month", "method"], name="contact_month_tally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year}-{self.month} {self.method_id}: {self.contacts}"
 
 
 class ContactPhoto(models.Model):

@@ -15,14 +15,24 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Cast, Concat, ExtractMonth, Substr
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
 from accounts.models import Organization, User
-from liaison.models import AnnualReport, Appeal, ContactLog, ContactMethod, Leader, Pairing, ReportFile, VisitTask
+from liaison.models import (
+    AnnualReport,
+    Appeal,
+    ContactLog,
+    ContactMethod,
+    ContactMonthTally,
+    Leader,
+    Pairing,
+    ReportFile,
+    VisitTask,
+)
 from talents.excel import write_workbook
 from talents.models import Talent
 
@@ -103,12 +113,12 @@ class Facts:
                 yield child, key, n
 
 
-def _grouped(queryset, kind: str, path_field: str, key, width: int):
+def _grouped(queryset, kind: str, path_field: str, key, width: int, n=None):
     return (
         queryset.order_by()
         .annotate(r_kind=Value(kind), r_child=Substr(path_field, 1, width), r_key=key)
         .values_list("r_kind", "r_child", "r_key")
-        .annotate(r_n=Count("pk"))
+        .annotate(r_n=n or Count("pk"))
     )
 
 
@@ -133,8 +143,10 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
                  "talents", "organization__path", Value(""), width),
         _grouped(year_pairings(root, year).with_year_stats(year), "pairings", "talent__organization__path",
                  flag(Q(met_minimum=True)), width),
-        _grouped(year_contacts(root, year), "contacts", "talent__organization__path",
-                 Concat(_text("method_id"), Value(SEP), _text(ExtractMonth("date"))), width),
+        # The year's contacts from their monthly counts (kept by triggers), not from every contact.
+        _grouped(ContactMonthTally.objects.filter(organization__path__startswith=root.path, year=year)
+                 .exclude(contacts=0), "contacts", "organization__path",
+                 Concat(_text("method_id"), Value(SEP), _text("month")), width, n=Sum("contacts")),
         _grouped(year_appeals(root, year), "appeals", "organization__path",
                  Concat("status", Value(SEP), "satisfaction", Value(SEP), flag(overdue_appeal), Value(SEP),
                         "category__name"), width),

@@ -81,7 +81,7 @@ from talents.views import (
     visible_batch,
 )
 
-COMPLIANCE_LIST_MAX = 500
+COMPLIANCE_LIST_MAX = 100  # the rest are in the pairing list, filtered alike
 leader_required = role_required("leader")
 contact_loggers = role_required("leader", "staff", "liaison")
 
@@ -270,7 +270,9 @@ def pairing_list(request):
         Pairing.objects.visible_to(request.user)
         .select_related("leader__user", "talent__work_unit", "term")
         .with_year_stats(year)
-        .order_by("end", "leader__user__name", "talent__name_pinyin", "pk")  # total, for ReversiblePaginator
+        # Each leader's talents together, read from the index pairing_end_leader (a leader's name would
+        # need every row joined and sorted first); total, for ReversiblePaginator.
+        .order_by("end", "leader_id", "talent__name_pinyin", "pk")
     )
     pairing_filter = PairingFilter(request.GET, queryset=base, user=request.user)
     page = ReversiblePaginator(pairing_filter.qs, 30, by_keys=True).get_page(request.GET.get("page"))
@@ -360,6 +362,7 @@ def compliance(request):
         "form": form, "root": root, "year": today.year, "by_organization": by_organization, "scorecards": scorecards,
         "below": pairings.select_related("leader__user", "talent__organization", "term").below_minimum(
             root, by_organization, COMPLIANCE_LIST_MAX) if root else [],
+        "below_total": sum(row["below"] for row in by_organization),
     }  # fmt: skip
     return render(request, "liaison/compliance.html", context)
 

@@ -100,3 +100,22 @@ def test_a_short_below_list_is_the_start_of_the_full_one(client, county_staff, f
     full = [p.pk for p in client.get(URL).context["below"]]
     monkeypatch.setattr("liaison.views.COMPLIANCE_LIST_MAX", 1)
     assert [p.pk for p in client.get(URL).context["below"]] == full[:1]
+
+
+def test_a_cut_below_list_links_to_all_of_it_in_the_pairing_list(
+    client, county_staff, fixture, township_a, monkeypatch
+):
+    client.force_login(county_staff)
+    monkeypatch.setattr("liaison.views.COMPLIANCE_LIST_MAX", 1)
+    page = client.get(URL)
+    body = page.content.decode()
+    assert "仅列出前 1 条，共 2 条。" in body
+    assert f'?compliance=below&amp;organization={page.context["root"].pk}"' in body
+    assert f'?compliance=below&amp;organization={township_a.pk}">2</a>' in body  # the township's row links too
+    listed = client.get(reverse("liaison:pairing_list"), {"compliance": "below", "organization": township_a.pk})
+    assert sorted(p.talent.name for p in listed.context["page"]) == ["王五", "赵六"]
+
+
+def test_a_whole_below_list_has_no_link_to_more(client, staff_a, fixture):
+    client.force_login(staff_a)
+    assert "仅列出前" not in client.get(URL).content.decode()

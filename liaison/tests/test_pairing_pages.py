@@ -163,7 +163,7 @@ def test_pairing_list_last_page_reads_backwards_in_the_same_order(
     for _ in range(64):
         PairingFactory(term=pairing_a.term, leader=pairing_a.leader, talent=TalentFactory(work_unit=work_unit_a))
     expected = list(
-        Pairing.objects.order_by("end", "leader__user__name", "talent__name_pinyin", "pk").values_list("pk", flat=True)
+        Pairing.objects.order_by("end", "leader_id", "talent__name_pinyin", "pk").values_list("pk", flat=True)
     )
     client.force_login(staff_a)
     pages = []
@@ -171,3 +171,13 @@ def test_pairing_list_last_page_reads_backwards_in_the_same_order(
         with django_assert_max_num_queries(12):
             pages += [p.pk for p in client.get(reverse("liaison:pairing_list"), {"page": number}).context["page"]]
     assert pages == expected
+
+
+def test_pairing_list_keeps_each_leaders_talents_together_by_pinyin(client, staff_a, pairing_a, work_unit_a):
+    other = LeaderFactory(organization=pairing_a.leader.organization)
+    for name, leader in [("张伟", other), ("安然", pairing_a.leader), ("白雪", other), ("艾青", other)]:
+        PairingFactory(term=pairing_a.term, leader=leader, talent=TalentFactory(work_unit=work_unit_a, name=name))
+    client.force_login(staff_a)
+    rows = [(p.leader_id, p.talent.name) for p in client.get(reverse("liaison:pairing_list")).context["page"]]
+    assert rows[-3:] == [(other.pk, "艾青"), (other.pk, "白雪"), (other.pk, "张伟")]
+    assert {leader for leader, _name in rows[:-3]} == {pairing_a.leader_id}
