@@ -129,6 +129,17 @@ class ComplianceForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.visible_to(user)
 
 
+class LeaderListForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("All")
+    )
+    q = forms.CharField(label=_("Name or post"), required=False, max_length=50)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(user)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Func, Max, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from liaison.forms import (
     ContactsUploadForm,
     HandoverForm,
     LeaderForm,
+    LeaderListForm,
     NextTermForm,
     PairingEndForm,
     PairingForm,
@@ -81,6 +82,7 @@ from talents.views import (
     visible_batch,
 )
 
+LEADER_PAGE_SIZE = 50
 COMPLIANCE_LIST_MAX = 100  # the rest are in the pairing list, filtered alike
 leader_required = role_required("leader")
 contact_loggers = role_required("leader", "staff", "liaison")
@@ -210,20 +212,31 @@ def term_next(request, pk):
 @staff_required
 def leader_list(request):
     year = timezone.localdate().year
-    contacts = ContactLog.objects.filter(leader=OuterRef("pk"), confirmed_at__isnull=False)
+    form = LeaderListForm(request.GET or None, user=request.user)
+    leaders = Leader.objects.visible_to(request.user)
+    if form.is_valid():
+        if organization := form.cleaned_data["organization"]:
+            leaders = leaders.filter(organization__path__startswith=organization.path)
+        if q := form.cleaned_data["q"]:
+            leaders = leaders.filter(Q(user__name__icontains=q) | Q(post__icontains=q))
+    contacts = ContactLog.objects.filter(leader=OuterRef("pk"), confirmed_at__isnull=False).order_by()
+    count = Func(F("pk"), function="COUNT")
     leaders = (
-        Leader.objects.visible_to(request.user)
-        .select_related("user", "organization")
-        .annotate(
-            active_pairings=Count("pairings", filter=Q(pairings__end__isnull=True)),
-            contacts_this_year=Subquery(
-                contacts.filter(date__year=year).order_by().values("leader").annotate(n=Count("pk")).values("n")
+        leaders.select_related("user", "organization")
+        .annotate(  # subqueries, read for the page's 50 leaders only (the keys are read without them)
+            active_pairings=Subquery(
+                Pairing.objects.filter(leader=OuterRef("pk"), end__isnull=True).order_by().annotate(n=count).values("n")
             ),
-            last_contact=Subquery(contacts.order_by().values("leader").annotate(d=Max("date")).values("d")),
+            contacts_this_year=Subquery(contacts.filter(date__year=year).annotate(n=count).values("n")),
+            last_contact=Subquery(contacts.order_by("-date").values("date")[:1]),
         )
-        .order_by("-is_active", "organization__path", "user__name")
+        .order_by("-is_active", "organization__path", "user__name", "pk")  # total, for ReversiblePaginator
     )
-    return render(request, "liaison/leader_list.html", {"leaders": leaders, "year": year})
+    page = ReversiblePaginator(leaders, LEADER_PAGE_SIZE, by_keys=True).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "year": year}
+    return render(request, "liaison/leader_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

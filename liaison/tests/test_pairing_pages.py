@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.models import Leader, Pairing, Term
-from liaison.tests.factories import LeaderFactory, PairingFactory, TermFactory
+from liaison.tests.factories import ContactLogFactory, LeaderFactory, PairingFactory, TermFactory
 from talents.tests.factories import TalentFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +181,27 @@ def test_pairing_list_keeps_each_leaders_talents_together_by_pinyin(client, staf
     rows = [(p.leader_id, p.talent.name) for p in client.get(reverse("liaison:pairing_list")).context["page"]]
     assert rows[-3:] == [(other.pk, "艾青"), (other.pk, "白雪"), (other.pk, "张伟")]
     assert {leader for leader, _name in rows[:-3]} == {pairing_a.leader_id}
+
+
+def test_leader_list_pages_filters_and_counts_per_leader(
+    client, staff_a, pairing_a, township_a, township_b, django_assert_max_num_queries, monkeypatch
+):
+    ContactLogFactory.create_batch(2, pairing=pairing_a, date=datetime.date.today())
+    ContactLogFactory(pairing=pairing_a, date=datetime.date.today(), confirmed_at=None)  # pending: not counted
+    for _ in range(5):
+        LeaderFactory(organization=township_a)
+    LeaderFactory(organization=township_b, post="镇长")  # outside staff_a's township
+    monkeypatch.setattr("liaison.views.LEADER_PAGE_SIZE", 2)
+    client.force_login(staff_a)
+    url = reverse("liaison:leader_list")
+    seen = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            seen += list(client.get(url, {"page": number}).context["page"])
+    assert len(seen) == len({leader.pk for leader in seen}) == 6
+    row = next(leader for leader in seen if leader.pk == pairing_a.leader_id)
+    assert (row.active_pairings, row.contacts_this_year, row.last_contact) == (1, 2, datetime.date.today())
+    assert "镇长" not in client.get(url).content.decode()
+    mine = client.get(url, {"q": pairing_a.leader.user.name}).context["page"]
+    assert [leader.pk for leader in mine] == [pairing_a.leader_id]
+    assert client.get(url, {"organization": "not a number"}).status_code == 200
