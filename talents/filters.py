@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -75,7 +76,11 @@ class TalentFilter(django_filters.FilterSet):
         )  # fmt: skip
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # Sorted on an expression no index has, the matches are found through the search's indexes and
+        # then sorted. On name_pinyin itself PostgreSQL walks that index until 25 rows match, and those
+        # of 张 or "zhang" sit near its end (100,000 talents: 673 ms, 58 ms sorted). The keys are lower
+        # case already, so Lower() keeps the order.
+        return queryset.search(value).order_by(Lower("name_pinyin"), "pk")
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(organization__path__startswith=value.path)

@@ -2,7 +2,11 @@ import datetime
 
 from auditlog.registry import auditlog
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayContains
+from django.db import connections, models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
@@ -60,21 +64,72 @@ class TalentCategory(models.Model):
         return self.name
 
 
+class SearchGrams(models.Func):
+    """The 1- and 2-character substrings of a text: 张建国 → 张, 张建, 建, 建国, 国 (PostgreSQL, talents/0011)."""
+
+    function = "search_grams"
+    output_field = ArrayField(models.TextField())
+
+
+class SearchQueryGrams(models.Func):
+    """The grams every text containing this one has: its 2-character substrings, or itself when shorter."""
+
+    function = "search_query_grams"
+    output_field = ArrayField(models.TextField())
+
+
+class AnyOf(models.Lookup):
+    """``lhs = ANY(array)``: inside an OR, PostgreSQL reads it from an index, which ``IN (subquery)`` it does not."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def has_grams(field: str, text: str) -> ArrayContains:
+    """Whether ``UPPER(field)`` has every gram of ``UPPER(text)``: true wherever ``field__icontains=text`` is.
+
+    Read from the GIN index on ``search_grams(UPPER(field))`` (talents/0011); pg_trgm's index cannot
+    answer fewer than 3 characters, and Chinese names have 2 or 3.
+    """
+    return ArrayContains(SearchGrams(Upper(field)), SearchQueryGrams(Upper(models.Value(text))))
+
+
 class TalentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Talents the user may see: staff their subtree, leaders their paired talents, liaison their units'."""
         return self.filter(scoping.talent_q(user))
 
     def search(self, text: str):
-        """Match name, pinyin initials or full pinyin (``zs`` finds 张三), or the work unit's name."""
+        """Match name, pinyin initials or full pinyin (``zs`` finds 张三), or the work unit's name.
+
+        On PostgreSQL, two conditions: ``found``, whose every term an index answers (the grams of the
+        name and of the unit's name, the units' ids, the pinyin prefixes), so the rows are read through
+        a BitmapOr instead of reading every talent; and ``matches``, the exact test, true only where
+        ``found`` is. Where the indexes answer ``found`` exactly, PostgreSQL no longer tests it row by
+        row (as one OR of both, it computed the grams again for every row it read).
+        """
         text = text.strip()
         if not text:
             return self
-        q = models.Q(name__icontains=text) | models.Q(work_unit__name__icontains=text)
+        keys = models.Q()
         if text.isascii() and text.isalpha():
             key = text.lower()
-            q |= models.Q(name_initials__startswith=key) | models.Q(name_pinyin__startswith=key)
-        return self.filter(q)
+            keys = models.Q(name_initials__startswith=key) | models.Q(name_pinyin__startswith=key)
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(models.Q(name__icontains=text) | models.Q(work_unit__name__icontains=text) | keys)
+        if len(text) > self.model._meta.get_field("name_pinyin").max_length:
+            # Longer than any column searched, so it matches nothing; its grams cost O(n²) characters.
+            return self.none()
+        units = WorkUnit.objects.filter(has_grams("name", text), name__icontains=text).order_by().values("pk")
+        # The cheaper terms first: where PostgreSQL tests ``found`` row by row, it stops at the first true one.
+        found = keys | models.Q(AnyOf(models.F("work_unit"), ArraySubquery(units))) | models.Q(has_grams("name", text))
+        matches = keys | models.Q(name__icontains=text) | models.Q(work_unit__in=units)
+        return self.filter(found, matches)
 
     def with_id_number(self, number: str):
         """Talents with this ID card number, matched through its keyed hash (the column is encrypted)."""
@@ -181,7 +236,7 @@ class Talent(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"], name="talent_org_status"),
         ]
-        # Trigram indexes for name search live in migration 0002: PostgreSQL only.
+        # Search indexes live in migrations 0002 (trigrams) and 0011 (grams): PostgreSQL only.
 
     def __str__(self):
         return self.name
