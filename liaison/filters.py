@@ -76,9 +76,7 @@ class AppealFilter(django_filters.FilterSet):
     """Filters of the appeal ledger; choices are limited to what the user may see."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Appeal.Status.choices, empty_label=_("All"))
-    category = django_filters.ModelChoiceFilter(
-        label=_("Appeal category"), queryset=AppealCategory.objects.all(), empty_label=_("All")
-    )
+    category = django_filters.ChoiceFilter(label=_("Appeal category"), empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(
         label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All")
     )
@@ -86,20 +84,27 @@ class AppealFilter(django_filters.FilterSet):
         label=_("Overdue?"), choices=[("yes", _("Overdue")), ("no", _("Not overdue"))], method="filter_overdue",
         empty_label=_("All"),
     )  # fmt: skip
-    handler = django_filters.ModelChoiceFilter(label=_("Handler"), queryset=User.objects.none(), empty_label=_("All"))
+    handler = django_filters.ChoiceFilter(label=_("Handler"), empty_label=_("All"))
     year = YearFilter(label=_("Year received"), field_name="received_on__year", min_value=2000, max_value=2100)
 
     class Meta:
         model = Appeal
         fields = ["status", "category", "organization", "overdue", "handler", "year"]
 
-    def __init__(self, data=None, *args, user, today, **kwargs):
+    def __init__(self, data=None, *args, user, today, categories=None, handler_ids=None, **kwargs):
+        """``categories`` ({pk: name}) and ``handler_ids``: what the caller has already read, if anything."""
         super().__init__(data, *args, **kwargs)
         self.today = today
+        if categories is None:
+            categories = AppealCategory.objects.values_list("pk", "name")
+        self.filters["category"].extra["choices"] = lambda: list(dict(categories).items())
         self.filters["organization"].queryset = Organization.objects.visible_to(user)
-        # Only people who handle an appeal the user sees, not every user in scope.
-        handlers = Appeal.objects.visible_to(user).filter(handler__isnull=False).values("handler_id")
-        self.filters["handler"].queryset = User.objects.filter(pk__in=handlers).order_by("name", "username")
+        # Only people who handle an appeal the user sees, not every user in scope. Read once, when the
+        # form is shown or a handler is chosen, for both.
+        if handler_ids is None:
+            handler_ids = Appeal.objects.visible_to(user).filter(handler__isnull=False).values("handler_id")
+        handlers = User.objects.filter(pk__in=handler_ids).order_by("name", "username")
+        self.filters["handler"].extra["choices"] = lambda: [(handler.pk, str(handler)) for handler in handlers]
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(organization__path__startswith=value.path)

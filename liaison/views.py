@@ -56,6 +56,7 @@ from liaison.imports import (
 from liaison.models import (
     AnnualReport,
     Appeal,
+    AppealCategory,
     CalendarDay,
     ContactLog,
     ContactMethod,
@@ -407,19 +408,30 @@ def _appeal_rows(request, today):
 @any_role
 def appeal_list(request):
     today = timezone.localdate()
-    appeal_filter, appeals = _appeal_rows(request, today)
-    page = Paginator(appeals, APPEAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    appeals = Appeal.objects.ledger_for(request.user)
+    categories = dict(AppealCategory.objects.values_list("pk", "name"))
+    # One pass over the user's appeals gives the counts, the total and the handler choices.
+    counts = appeals.ledger_counts(today)
+    appeal_filter = AppealFilter(
+        request.GET, queryset=appeals.select_related("talent__work_unit", "category", "handler"), user=request.user,
+        today=today, categories=categories, handler_ids=counts["handler_ids"],
+    )  # fmt: skip
+    rows = appeal_filter.qs
+    if any(value not in (None, "") for value in appeal_filter.form.cleaned_data.values()):
+        counts = rows.ledger_counts(today)  # a filter narrows the rows: count what it keeps
+    paginator = ReversiblePaginator(rows, APPEAL_PAGE_SIZE)
+    paginator.count = counts["total"]  # counted already: no COUNT(*) of its own
+    page = paginator.get_page(request.GET.get("page"))
     for appeal in page:
         appeal.overdue = appeal.is_overdue(today)
-    late = Count("pk", filter=Q(deadline__lt=today, status__in=Appeal.OPEN_STATUSES))
-    by_status = {r["status"]: r for r in appeals.order_by().values("status").annotate(n=Count("pk"), late=late)}
-    by_category = appeals.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")
+    by_category = sorted((categories[pk], n) for pk, n in counts["by_category"].items())
+    by_category.sort(key=lambda item: -item[1])  # most first, then by name
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": appeal_filter, "page": page, "query": query.urlencode(), "by_category": by_category,
-        "by_status": [(value, label, by_status.get(value, {}).get("n", 0)) for value, label in Appeal.Status.choices],
-        "overdue_count": sum(r["late"] for r in by_status.values()),
+        "by_status": [(value, label, counts["by_status"][value]) for value, label in Appeal.Status.choices],
+        "overdue_count": counts["overdue"],
     }  # fmt: skip
     return render(request, "liaison/appeal_list.html", context)
 
