@@ -4,14 +4,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from activities.models import GroupActivity
-from talents.timeline import Entry, register
+from talents.timeline import Entry, day, register
 
 
-@register
-def activities(talent, user):
+@register(
+    rows=lambda talent, user: GroupActivity.objects.visible_to(user).filter(talents=talent),
+    date="date", title="title", place="place", kind="kind__name",
+)  # fmt: skip
+def activities(rows):
     """The activities the talent took part in that the user may see, linked to their page."""
-    for activity in GroupActivity.objects.visible_to(user).filter(talents=talent).select_related("kind"):
-        place = _("Place: %(place)s") % {"place": activity.place} if activity.place else ""
-        url = reverse("activities:activity_detail", args=[activity.pk])
-        yield Entry(activity.date, "activity", _("Group activity"), activity.title, place, url=url,
-                    badge=activity.kind.name)  # fmt: skip
+    for row in rows:
+        place = _("Place: %(place)s") % {"place": row["place"]} if row["place"] else ""
+        url = reverse("activities:activity_detail", args=[row["pk"]])
+        yield Entry(day(row["date"]), "activity", _("Group activity"), row["title"], place, url=url,
+                    badge=row["kind"])  # fmt: skip

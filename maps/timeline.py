@@ -4,17 +4,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maps.models import GrowthRecord, SupportRecord
-from talents.timeline import Entry, register
+from talents.timeline import Entry, day, display, register
 
 
-@register
-def growth_and_support(talent, user):
-    """The talent's growth records and own support records; who sees the talent sees them."""
-    growth_url = reverse("maps:talent_growth", args=[talent.pk])
-    for record in GrowthRecord.objects.visible_to(user).filter(talent=talent):
-        yield Entry(record.date, "growth", _("Growth record"), record.title, record.description, url=growth_url,
-                    badge=record.get_kind_display())  # fmt: skip
-    support_url = reverse("maps:talent_support", args=[talent.pk])
-    for record in SupportRecord.objects.visible_to(user).filter(talent=talent).select_related("kind"):
-        yield Entry(record.date, "support", _("Support received"), record.kind.name, record.description,
-                    url=support_url)  # fmt: skip
+@register(
+    rows=lambda talent, user: GrowthRecord.objects.visible_to(user).filter(talent=talent),
+    talent="talent_id", date="date", kind="kind", title="title", description="description",
+)  # fmt: skip
+def growth(rows):
+    """The talent's growth records; who sees the talent sees them."""
+    for row in rows:
+        url = reverse("maps:talent_growth", args=[row["talent"]])
+        yield Entry(day(row["date"]), "growth", _("Growth record"), row["title"], row["description"], url=url,
+                    badge=display(GrowthRecord, "kind", row["kind"]))  # fmt: skip
+
+
+@register(
+    rows=lambda talent, user: SupportRecord.objects.visible_to(user).filter(talent=talent),
+    talent="talent_id", date="date", kind="kind__name", description="description",
+)  # fmt: skip
+def support(rows):
+    """The talent's own support records; who sees the talent sees them."""
+    for row in rows:
+        url = reverse("maps:talent_support", args=[row["talent"]])
+        yield Entry(day(row["date"]), "support", _("Support received"), row["kind"], row["description"], url=url)

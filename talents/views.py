@@ -119,7 +119,7 @@ def talent_export(request):
 def _render_detail(request, talent, *, revealed=False):
     context = {
         "talent": talent,
-        "categories": talent.categories.all(),
+        "categories": list(talent.categories.all()),
         "entries": timeline.entries_for(talent, request.user),
         "may_edit": scoping.may_edit_talent(request.user, talent),
         "staff_here": scoping.is_staff_over(request.user, talent.organization),

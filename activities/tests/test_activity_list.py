@@ -52,3 +52,20 @@ def test_leader_gets_403(client, leader_a):
 def test_post_is_405(client, staff_a):
     client.force_login(staff_a)
     assert client.post(URL).status_code == 405
+
+
+def test_query_count_does_not_grow_with_the_activities(
+    client, staff_a, together_a, township_a, talent_a, leader_a_record, django_assert_max_num_queries
+):
+    client.force_login(staff_a)
+    counts = []
+    for more in (1, 18):
+        for _ in range(more):
+            activity = GroupActivityFactory(organization=township_a)
+            activity.talents.add(talent_a)
+            activity.leaders.add(leader_a_record)
+        with django_assert_max_num_queries(12) as captured:
+            page = client.get(URL).context["page"]
+        counts.append(len(captured))
+    assert len(page) == 20
+    assert counts[0] == counts[1]

@@ -205,3 +205,31 @@ def test_leader_list_pages_filters_and_counts_per_leader(
     mine = client.get(url, {"q": pairing_a.leader.user.name}).context["page"]
     assert [leader.pk for leader in mine] == [pairing_a.leader_id]
     assert client.get(url, {"organization": "not a number"}).status_code == 200
+
+
+def test_term_list_counts_active_pairings_newest_term_first(
+    client, staff_a, pairing_a, work_unit_a, township_a, township_b, django_assert_max_num_queries
+):
+    PairingFactory(
+        term=pairing_a.term, leader=pairing_a.leader, talent=TalentFactory(work_unit=work_unit_a),
+        end=datetime.date(2026, 1, 31), end_reason=Pairing.EndReason.ADJUSTMENT,
+    )  # fmt: skip
+    TermFactory(
+        organization=township_a, name="2027—2028", start=datetime.date(2027, 1, 1), end=datetime.date(2028, 12, 31)
+    )
+    TermFactory(organization=township_b, name="绿水 2025—2026")  # a sibling's: not listed
+    client.force_login(staff_a)
+    counts = []
+    for more in (0, 18):
+        for i in range(more):
+            start = datetime.date(1989 + 2 * i, 1, 1)
+            TermFactory(
+                organization=township_a, name=f"{start.year}", start=start, end=start.replace(year=start.year + 1)
+            )
+            PairingFactory(term=pairing_a.term, leader=pairing_a.leader, talent=TalentFactory(work_unit=work_unit_a))
+        with django_assert_max_num_queries(12) as captured:
+            terms = list(client.get(reverse("liaison:term_list")).context["terms"])
+        counts.append(len(captured))
+    assert [(t.name, t.active_pairings) for t in terms[:3]] == [("2027—2028", 0), ("2025—2026", 19), ("2023", 0)]
+    assert len(terms) == 20
+    assert counts[0] == counts[1]

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from talents.models import WorkUnit
+from talents.tests.factories import WorkUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,16 @@ def test_anonymous_goes_to_login(client):
 def test_post_to_list_is_405(client, staff_a):
     client.force_login(staff_a)
     assert client.post(reverse("talents:workunit_list")).status_code == 405
+
+
+def test_query_count_does_not_grow_with_the_units(client, staff_a, village_a, liaison_a, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    counts = []
+    for more in (2, 18):
+        for _ in range(more):
+            WorkUnitFactory(organization=village_a).liaison_officers.add(liaison_a)
+        with django_assert_max_num_queries(12) as captured:
+            page = client.get(reverse("talents:workunit_list")).context["page"]
+        counts.append(len(captured))
+    assert len(page) == 20
+    assert counts[0] == counts[1]
