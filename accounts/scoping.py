@@ -9,9 +9,12 @@ Functions take lookup paths as strings so this module imports no other app.
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import F, Func, Q, Subquery
 
 NOTHING = Q(pk__in=[])
+# Always true, and, unlike an empty Q(), still true when OR-ed with another condition. Django drops it
+# from the SQL, with the joins it would have needed.
+EVERYTHING = ~NOTHING
 
 
 def memberships(user) -> list:
@@ -20,7 +23,10 @@ def memberships(user) -> list:
         return []
     cached = getattr(user, "_memberships_cache", None)
     if cached is None:
-        cached = list(user.memberships.select_related("organization"))
+        # How many top-level organizations exist rides along (see covers_every_organization).
+        roots = _model("accounts.Organization").objects.filter(depth=1).order_by()
+        roots = Subquery(roots.annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+        cached = list(user.memberships.select_related("organization").annotate(roots=roots))
         user._memberships_cache = cached
     return cached
 
@@ -51,13 +57,26 @@ def sees_everything(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
+def covers_every_organization(user, paths: list[str]) -> bool:
+    """Whether ``paths`` (from ``staff_paths``) hold every top-level organization, so the whole tree."""
+    found = memberships(user)
+    steplen = _model("accounts.Organization").steplen
+    return bool(found) and sum(len(p) == steplen for p in paths) == found[0].roots
+
+
 def organization_q(user, path_field: str, roles: tuple[str, ...] = ("staff",)) -> Q:
-    """Filter on an organization path field: staff (or the holders of ``roles``) see their subtrees."""
+    """Filter on an organization path field: staff (or the holders of ``roles``) see their subtrees.
+
+    Staff of every top-level organization (a city's office, in a one-city site) see everything: no
+    filter, so no join to the organizations either.
+    """
     if sees_everything(user):
         return Q()
     paths = staff_paths(user, roles)
     if not paths:
         return NOTHING
+    if covers_every_organization(user, paths):
+        return EVERYTHING
     return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
 
 

@@ -200,8 +200,9 @@ class Talent(models.Model):
     )
     # Copied from the work unit so the scoping filter is one indexed join, not two.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="talents", verbose_name=_("organization"), editable=False
-    )
+        Organization, on_delete=models.PROTECT, related_name="talents", verbose_name=_("organization"), editable=False,
+        db_index=False,  # talent_org_id and talent_org_status lead with it
+    )  # fmt: skip
     post = models.CharField(_("post"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -235,6 +236,8 @@ class Talent(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "status"], name="talent_org_status"),
+            # "The talents of a subtree" from the index alone (a semi-join of scoped appeals, pairings...).
+            models.Index(fields=["organization", "id"], name="talent_org_id"),
         ]
         # Search indexes live in migrations 0002 (trigrams) and 0011 (grams): PostgreSQL only.
 

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models import Q
 
 from accounts import scoping
 from accounts.models import Organization, User
@@ -49,3 +50,25 @@ def test_nested_staff_memberships_are_not_doubled(staff_a, village_a):
 def test_superuser_sees_everything(county, township_b):
     root = User.objects.create(username="root", is_superuser=True)
     assert Organization.objects.visible_to(root).count() == 2
+
+
+def test_staff_of_every_top_level_organization_need_no_filter(county_staff, county, township_a):
+    assert scoping.organization_q(county_staff, "path") is scoping.EVERYTHING
+    assert set(Organization.objects.visible_to(county_staff)) == {county, township_a}
+
+
+def test_a_second_top_level_organization_brings_the_filter_back(county_staff, county, township_a):
+    elsewhere = OrganizationFactory(name="另一县")
+    county_staff._memberships_cache = None
+    assert scoping.organization_q(county_staff, "path") is not scoping.EVERYTHING
+    assert set(Organization.objects.visible_to(county_staff)) == {county, township_a}
+    both = User.objects.create(username="both")
+    MembershipFactory(user=both, organization=county, role="staff")
+    MembershipFactory(user=both, organization=elsewhere, role="staff")
+    assert scoping.organization_q(both, "path") is scoping.EVERYTHING
+
+
+def test_everything_stays_everything_when_or_ed(county_staff, leader_a, township_a):
+    # An empty Q() OR-ed with a condition becomes that condition; EVERYTHING must not.
+    q = scoping.organization_q(county_staff, "path") | Q(pk__in=[])
+    assert set(Organization.objects.filter(q)) == set(Organization.objects.all())
