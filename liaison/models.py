@@ -607,6 +607,12 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"], name="appeal_org_status"),
             models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
+            # The open appeals by deadline, read in order (the dashboard's most overdue): OPEN_STATUSES.
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(status__in=["registered", "assigned", "in_progress"]),
+                name="appeal_open_deadline",
+            ),
             # Read backwards, the ledger's order (Meta.ordering) with no sort; also the year filter's range.
             models.Index(fields=["received_on", "id"], name="appeal_received_id"),
             # The ledger's counts of a small scope, read from the index alone (AppealQuerySet.ledger_counts).

@@ -4,8 +4,10 @@ import datetime
 import json
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
+from liaison.models import Appeal
 from liaison.reports import report_summary
 from liaison.tests.report_world import YEAR
 
@@ -73,3 +75,8 @@ def test_leader_gets_403(client, leader_a):
 def test_post_is_not_allowed(client, staff_a):
     client.force_login(staff_a)
     assert client.post(URL).status_code == 405
+
+
+def test_the_open_deadline_index_names_the_open_statuses():
+    index = next(i for i in Appeal._meta.indexes if i.name == "appeal_open_deadline")
+    assert index.condition == Q(status__in=list(Appeal.OPEN_STATUSES))
