@@ -98,6 +98,9 @@ WSGI_APPLICATION = "talentliaison.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Covering indexes (INCLUDE) are a PostgreSQL optimisation; SQLite, for the demo, builds them without
+# their non-key columns, which is all that warning says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection dropped by PostgreSQL is noticed before a request uses it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -247,7 +250,7 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not SECURE_SSL_REDIRECT:
         # The operator has said the proxy in front redirects plain HTTP.
-        SILENCED_SYSTEM_CHECKS = ["security.W008"]
+        SILENCED_SYSTEM_CHECKS += ["security.W008"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

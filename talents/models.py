@@ -200,9 +200,8 @@ class Talent(models.Model):
     )
     # Copied from the work unit so the scoping filter is one indexed join, not two.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="talents", verbose_name=_("organization"), editable=False,
-        db_index=False,  # talent_org_id and talent_org_status lead with it
-    )  # fmt: skip
+        Organization, on_delete=models.PROTECT, related_name="talents", verbose_name=_("organization"), editable=False
+    )
     post = models.CharField(_("post"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -8,6 +8,8 @@ from django.db import migrations, models
 # dashboard and the report's summary read a few thousand rows instead of every contact of the year. As
 # with ContactTally (0010), the database keeps it: statement-level triggers on PostgreSQL, row triggers on
 # SQLite (the demo); counts move by deltas. A talent who changes organization moves their contacts' counts.
+# On SQLite a migration that rebuilds talents_talent or liaison_contactlog (AlterField) fails on these
+# triggers: drop them before it and create them again after.
 _PG_ROWS = """SELECT talent.organization_id, EXTRACT(YEAR FROM c.date)::int AS year,
     EXTRACT(MONTH FROM c.date)::int AS month, c.method_id, {sign}1 AS delta
     FROM {rows} c JOIN talents_talent talent ON talent.id = c.talent_id WHERE c.confirmed_at IS NOT NULL"""
