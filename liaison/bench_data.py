@@ -320,6 +320,7 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
                                     "achievement_visit_days", "illness_visit_days", "report_reminder_on"],
          [(1, "07-01,10-01,12-01", "12-15", 90, 15, 7, "12-20")])  # fmt: skip
     progress.close()
+    data.rows.update(build_maps(seed, now))
 
     with connection.cursor() as cursor:
         for table in [
@@ -346,6 +347,84 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
     data.leader_user, data.leader_pairings = leader_user0 + busiest - 1, leader_counts[busiest]
     data.liaison_user = liaison_user0
     return data
+
+
+# The maps (maps app): fields named by needs (talents' field is 农业, so those needs are partly met).
+NEED_FIELDS = ["农业", "茶叶加工", "电商", "乡村旅游", "中医药", "教育", "医疗卫生", "机械制造", "建筑", "物流"]
+GROWTH_TITLES = {"training": "专业技术培训班", "competition": "县职业技能竞赛", "award": "县级技术能手",
+                 "title": "晋升中级职称", "project": "主持县级科技项目"}  # fmt: skip
+
+
+def build_maps(seed: int, now: datetime.datetime) -> dict[str, int]:
+    """Fill the maps' tables from the talents and pairings loaded; return their row counts.
+
+    Needs: one per 5 talents, 90 % of a township, the rest of a county or the city, 1-5 talents each,
+    30 % naming a category, 60 % with a needed-by date (some already past). Mentorships: 10 % of the
+    active paired talents, for their pairing's term, by the pairing's leader (70 %) or another talent
+    of the organization. Growth records: 10 % of the talents, 1-5 each; support records: 30 % of the
+    talents, 1-2 each; both dated from 2025-01-01 to TODAY.
+    """
+    rnd = random.Random(seed + 17)  # noqa: S311  (reproducible test data, not secrets)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (t.id) t.id, t.organization_id, t.status, p.term_id, p.leader_id FROM talents_talent t "
+            'LEFT JOIN liaison_pairing p ON p.talent_id = t.id AND p."end" IS NULL ORDER BY t.id, p.id'
+        )
+        talents = cursor.fetchall()
+        cursor.execute("SELECT id, depth FROM accounts_organization ORDER BY id")
+        organizations = cursor.fetchall()
+    categories = _ids("SELECT id FROM talents_talentcategory ORDER BY id")
+    kinds = _ids("SELECT id FROM maps_supportkind WHERE is_active ORDER BY sort_order, id")
+    by_depth, by_org = {}, {}
+    for org, depth in organizations:
+        by_depth.setdefault(min(depth, 3), []).append(org)
+    for pk, org, status, _term, _leader in talents:
+        if status == "active":
+            by_org.setdefault(org, []).append(pk)
+    days = (TODAY - datetime.date(2025, 1, 1)).days
+
+    def day() -> datetime.date:
+        return datetime.date(2025, 1, 1) + datetime.timedelta(days=rnd.randrange(days + 1))
+
+    def needs():
+        for _ in range(len(talents) // 5):
+            depth = rnd.choices([3, 2, 1], [90, 8, 2])[0]
+            needed_by = None if rnd.random() < 0.4 else day() + datetime.timedelta(days=rnd.randrange(400))
+            created = datetime.datetime.combine(day(), datetime.time(9), tzinfo=datetime.UTC)
+            yield (rnd.choice(by_depth[depth]), rnd.choice(NEED_FIELDS),
+                   rnd.choice(categories) if rnd.random() < 0.3 else None, rnd.randint(1, 5), "调研发现缺少专业人才",
+                   needed_by, rnd.choice(["survey", "symposium", "other"]), 2, created)  # fmt: skip
+
+    def mentorships():
+        for pk, org, status, term, leader in talents:
+            if status != "active" or term is None or rnd.random() >= 0.1:
+                continue
+            expert = rnd.choice(by_org[org]) if rnd.random() < 0.3 and len(by_org[org]) > 1 else None
+            if expert == pk:
+                expert = None
+            yield (pk, term, None if expert else leader, expert, "制定年度培养计划", 2, now)
+
+    def growth():
+        for pk, *_rest in talents:
+            for _ in range(rnd.randint(1, 5) if rnd.random() < 0.1 else 0):
+                kind = rnd.choice(list(GROWTH_TITLES))
+                yield (pk, kind, day(), GROWTH_TITLES[kind], "", 2, now)
+
+    def support():
+        for pk, *_rest in talents:
+            for _ in range(rnd.randint(1, 2) if rnd.random() < 0.3 else 0):
+                yield (pk, rnd.choice(kinds), day(), "发放人才补贴", rnd.choice([None, 5000, 20000]), 2, now)
+
+    return {
+        "talent_needs": copy("maps_talentneed", ["organization_id", "field", "category_id", "count", "reason",
+                                                 "needed_by", "source", "created_by_id", "created_at"], needs()),
+        "mentorships": copy("maps_mentorship", ["talent_id", "term_id", "mentor_leader_id", "mentor_expert_id",
+                                                "plan", "created_by_id", "created_at"], mentorships()),
+        "growth_records": copy("maps_growthrecord", ["talent_id", "kind", "date", "title", "description",
+                                                     "created_by_id", "created_at"], growth()),
+        "support_records": copy("maps_supportrecord", ["talent_id", "kind_id", "date", "description", "amount",
+                                                       "created_by_id", "created_at"], support()),
+    }  # fmt: skip
 
 
 def _name(rnd: random.Random) -> tuple[str, str, str]:

@@ -152,7 +152,11 @@ class GrowthRecord(models.Model):
         verbose_name = _("growth record")
         verbose_name_plural = _("growth records")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["talent", "date"], name="growth_talent_date")]
+        indexes = [
+            models.Index(fields=["talent", "date"], name="growth_talent_date"),
+            # The roadmap's latest records of a year, newest first.
+            models.Index(fields=["date", "id"], name="growth_date"),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.title}"
@@ -206,7 +210,11 @@ class SupportRecord(models.Model):
         verbose_name = _("support record")
         verbose_name_plural = _("support records")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["talent", "date"], name="support_talent_date")]
+        indexes = [
+            models.Index(fields=["talent", "date"], name="support_talent_date"),
+            # The panorama reads a year's records from the index alone.
+            models.Index(fields=["date", "kind", "talent"], name="support_date"),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.kind}"

@@ -9,10 +9,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Exists, Func, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Substr
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, models, transaction
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Trim, Upper
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
@@ -30,6 +30,62 @@ def _count(queryset) -> Subquery:
     return Subquery(counted, output_field=models.IntegerField())
 
 
+def _rows(queryset, sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Run ``sql`` around the SQL of ``queryset`` (its ``{rows}``); no rows when the queryset matches none."""
+    try:
+        inner, inner_params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(rows=inner), [*inner_params, *params])
+        return cursor.fetchall()
+
+
+# Talents grouped by organization, field and (for the categories needs name) category, matched to the
+# needs' fields with the icontains rule. The talents in scope are read once.
+HAVING_SQL = """WITH t (g_id, g_org, g_field) AS ({rows}), g AS (
+    SELECT t.g_org, t.g_field, NULL AS g_category, COUNT(*) AS g_n FROM t GROUP BY t.g_org, t.g_field
+    UNION ALL
+    SELECT t.g_org, t.g_field, c.{category} AS g_category, COUNT(*) AS g_n
+    FROM t JOIN {categories} c ON c.{talent} = t.g_id WHERE c.{category} IN ({wanted})
+    GROUP BY t.g_org, t.g_field, c.{category}
+)
+SELECT o.path, f.column1, g.g_category, SUM(g.g_n) FROM g JOIN {organizations} o ON o.id = g.g_org
+JOIN (VALUES {needed}) f ON g.g_field LIKE UPPER(f.column2) ESCAPE '\\'
+GROUP BY o.path, f.column1, g.g_category"""
+
+
+def _talents_having(root: Organization, fields: set[str], categories: set[int]) -> dict:
+    """Count the active talents whose field contains each of ``fields``, by organization of the subtree.
+
+    Return {(organization path, field, category id or None): talents of that organization and below}:
+    the talents are counted per organization in one query, then each organization's count is added to
+    the organizations above it up to ``root``.
+    """
+    if not fields:
+        return {}
+    talents = (
+        Talent.objects.filter(status=Talent.Status.ACTIVE, organization__path__startswith=root.path)
+        .order_by()
+        .annotate(g_field=Upper("field"))
+        .values_list("pk", "organization_id", "g_field")
+    )
+    links, quote = Talent.categories.through._meta, connection.ops.quote_name
+    wanted = sorted(categories) or [None]  # IN (NULL) matches nothing
+    escape = lambda text: text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # noqa: E731
+    sql = HAVING_SQL.format(
+        rows="{rows}", categories=quote(links.db_table), talent=quote(links.get_field("talent").column),
+        category=quote(links.get_field("talentcategory").column), wanted=", ".join(["%s"] * len(wanted)),
+        organizations=quote(Organization._meta.db_table), needed=", ".join(["(%s, %s)"] * len(fields)),
+    )  # fmt: skip
+    params = [*wanted, *(value for f in sorted(fields) for value in (f, f"%{escape(f)}%"))]
+    have = defaultdict(int)
+    for path, need_field, category_id, n in _rows(talents, sql, params):
+        for end in range(len(root.path), len(path) + 1, Organization.steplen):
+            have[(path[:end], need_field, category_id)] += int(n)  # PostgreSQL's SUM is a numeric
+    return have
+
+
 def demand_figures(root: Organization, year: int) -> list[dict]:
     """Return the demand map's rows by field and category, then a total row: needed, have and gap.
 
@@ -37,38 +93,29 @@ def demand_figures(root: Organization, year: int) -> list[dict]:
     What the organization *has* is its subtree's active talents whose field contains the need's field
     (``茶叶`` matches ``茶叶加工``) and, when the need names a category, who hold that category. Its gap
     is ``max(needed - have, 0)``. A parent's row adds up its organizations' needed, have and gaps: a
-    surplus in one village does not fill another village's gap. One query, however many needs.
+    surplus in one village does not fill another village's gap. The total row also gives ``needs``, the
+    number of needs recorded. Two queries, however many needs and talents.
     """
-    matching = Talent.objects.filter(
-        status=Talent.Status.ACTIVE,
-        organization__path__startswith=OuterRef("organization__path"),
-        field__icontains=OuterRef("field"),
-    )
-    needs = (
-        TalentNeed.objects.in_subtree(root).open_in(year)
-        .order_by()
-        .annotate(have_any=_count(matching), have_category=_count(matching.filter(categories=OuterRef("category"))))
-        .values_list("organization_id", "field", "category_id", "category__name", "category__sort_order", "count",
-                     "have_any", "have_category")
+    groups = list(
+        TalentNeed.objects.in_subtree(root).open_in(year).order_by()
+        .annotate(trimmed=Trim("field"))
+        .values_list("organization__path", "trimmed", "category_id", "category__name", "category__sort_order")
+        .annotate(needed=Sum("count"), needs=Count("pk"))
     )  # fmt: skip
-    groups = {}
-    for org_id, need_field, category_id, category_name, order, count, have_any, have_category in needs:
-        key = (org_id, need_field.strip(), category_id)
-        group = groups.setdefault(key, {"needed": 0, "have": have_any if category_id is None else have_category})
-        group["needed"] += count
-        group["category"], group["order"] = category_name or "", order or 0
+    have = _talents_having(root, {g[1] for g in groups}, {g[2] for g in groups if g[2] is not None})
     rows = {}
-    for (_org, need_field, category_id), group in groups.items():
+    for path, need_field, category_id, category_name, order, needed, _needs in groups:
+        had = have.get((path, need_field, category_id), 0)
         row = rows.setdefault(
             (need_field, category_id),
-            {"field": need_field, "category": group["category"], "order": group["order"], "needed": 0, "have": 0,
+            {"field": need_field, "category": category_name or "", "order": order or 0, "needed": 0, "have": 0,
              "gap": 0},
         )  # fmt: skip
-        row["needed"] += group["needed"]
-        row["have"] += group["have"]
-        row["gap"] += max(group["needed"] - group["have"], 0)
+        row["needed"] += needed
+        row["have"] += had
+        row["gap"] += max(needed - had, 0)
     result = sorted(rows.values(), key=lambda r: (r["field"], r["category"] != "", r["order"], r["category"]))
-    total = {"field": _("Total"), "category": "", "is_total": True}
+    total = {"field": _("Total"), "category": "", "is_total": True, "needs": sum(g[-1] for g in groups)}
     total.update({k: sum(r[k] for r in result) for k in ("needed", "have", "gap")})
     return [*result, total]
 
@@ -171,16 +218,18 @@ def growth_overview(root: Organization, year: int):
 def growth_counts(root: Organization, year: int) -> dict:
     """Count the roadmap's figures of ``root``'s subtree and ``year`` in two queries.
 
-    ``talents``, ``mentored``, ``unmentored``, ``records`` and ``by_kind`` ([label, n] per kind).
+    ``talents`` (active), ``mentored`` (of them, with a mentorship of a term running in ``year``),
+    ``unmentored``, ``records`` and ``by_kind`` ([label, n] per kind).
     """
-    talents = growth_overview(root, year).aggregate(
-        talents=models.Count("pk"), mentored=models.Count("pk", filter=Q(has_mentor=True))
+    mentored = Mentorship.objects.filter(term__in=year_terms(year)).values("talent_id")
+    talents = Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE).aggregate(
+        talents=Count("pk"), mentored=Count("pk", filter=Q(pk__in=mentored))
     )
     kinds = dict(
         GrowthRecord.objects.filter(talent__organization__path__startswith=root.path, date__year=year)
         .order_by()
         .values_list("kind")
-        .annotate(n=models.Count("pk"))
+        .annotate(n=Count("*"))
     )
     by_kind = [[str(label), kinds.get(value, 0)] for value, label in GrowthRecord.Kind.choices]
     return {
@@ -194,22 +243,23 @@ def growth_counts(root: Organization, year: int) -> dict:
 SOURCE_RECORD, SOURCE_APPEAL, SOURCE_ACTIVITY = "record", "appeal", "activity"
 
 
-def _tagged(queryset, source: str, talent: str, path: str, width: int):
+def _tagged(queryset, source: str, kind: str, talent: str, organization: str):
     return (
         queryset.order_by()
-        .annotate(p_source=Value(source, output_field=models.CharField()), p_child=Substr(path, 1, width))
-        .values_list("p_source", *talent, "p_child")
-    )
+        .annotate(p_source=Value(source, output_field=models.CharField()), p_kind=F(kind), p_talent=F(talent),
+                  p_org=F(organization))
+        .values_list("p_source", "p_kind", "p_talent", "p_org")
+    )  # fmt: skip
 
 
 def support_pairs(root: Organization, year: int):
-    """(source, kind, talent, child organization path) of every support received in ``year`` in the subtree.
+    """(source, kind, talent, talent's organization) of every support received in ``year`` in the subtree.
 
     The three sources (DOMAIN.md rules 12, 16, 17): the talent's own support records dated in the year;
     appeals closed in the year whose category the kind is drawn from; activities of the year of a kind
-    the support kind is drawn from, that the talent attended. One UNION query.
+    the support kind is drawn from, that the talent attended. One UNION ALL query: a talent supported
+    twice in the same way appears twice.
     """
-    width = len(root.path) + Organization.steplen
     appeal_links = SupportKind.appeal_categories.through.objects.filter(
         appealcategory__appeals__status=Appeal.Status.CLOSED,
         appealcategory__appeals__closed_on__year=year,
@@ -221,13 +271,31 @@ def support_pairs(root: Organization, year: int):
     )
     parts = [
         _tagged(SupportRecord.objects.filter(talent__organization__path__startswith=root.path, date__year=year),
-                SOURCE_RECORD, ("kind_id", "talent_id"), "talent__organization__path", width),
-        _tagged(appeal_links, SOURCE_APPEAL, ("supportkind_id", "appealcategory__appeals__talent_id"),
-                "appealcategory__appeals__talent__organization__path", width),
-        _tagged(activity_links, SOURCE_ACTIVITY, ("supportkind_id", "activitykind__activities__talents"),
-                "activitykind__activities__talents__organization__path", width),
+                SOURCE_RECORD, "kind_id", "talent_id", "talent__organization_id"),
+        _tagged(appeal_links, SOURCE_APPEAL, "supportkind_id", "appealcategory__appeals__talent_id",
+                "appealcategory__appeals__talent__organization_id"),
+        _tagged(activity_links, SOURCE_ACTIVITY, "supportkind_id", "activitykind__activities__talents",
+                "activitykind__activities__talents__organization_id"),
     ]  # fmt: skip
-    return parts[0].union(*parts[1:])
+    return parts[0].union(*parts[1:], all=True)
+
+
+# Counted in the database: distinct talents per organization and kind, with the sources that show them,
+# and distinct talents per organization whatever the kind; then added up per child organization.
+PANORAMA_SQL = """WITH per AS (
+    SELECT p.p_org AS org, p.p_talent AS talent, p.p_kind AS kind,
+        MAX(CASE WHEN p.p_source = 'record' THEN 1 ELSE 0 END) AS record,
+        MAX(CASE WHEN p.p_source = 'appeal' THEN 1 ELSE 0 END) AS appeal,
+        MAX(CASE WHEN p.p_source = 'activity' THEN 1 ELSE 0 END) AS activity
+    FROM ({rows}) p GROUP BY p.p_org, p.p_talent, p.p_kind
+), counted AS (
+    SELECT org, kind, COUNT(*) AS talents, SUM(record) AS record, SUM(appeal) AS appeal, SUM(activity) AS activity
+    FROM per GROUP BY org, kind
+    UNION ALL
+    SELECT org, NULL, COUNT(*), 0, 0, 0 FROM (SELECT DISTINCT org, talent FROM per) AS d GROUP BY org
+)
+SELECT SUBSTR(o.path, 1, {width}), c.kind, SUM(c.talents), SUM(c.record), SUM(c.appeal), SUM(c.activity)
+FROM counted c JOIN {organizations} o ON o.id = c.org GROUP BY SUBSTR(o.path, 1, {width}), c.kind"""
 
 
 @dataclass
@@ -275,20 +343,27 @@ def support_panorama(root: Organization, year: int) -> Panorama:
 
     A talent counts once per kind however many sources show it (a housing subsidy recorded and a
     housing appeal closed), and is counted under the child organization the talent belongs to now.
-    Three queries: the pairs, the kinds and the organizations.
+    Three queries: the counts (grouped in the database), the kinds and the organizations.
     """
-    talents, any_kind, by_source = defaultdict(set), defaultdict(set), defaultdict(set)
-    for source, kind_id, talent_id, child in support_pairs(root, year):
-        talents[(child, kind_id)].add(talent_id)
-        any_kind[child].add(talent_id)
-        by_source[(kind_id, source)].add(talent_id)
-    counted = {kind_id for _child, kind_id in talents}
+    sql = PANORAMA_SQL.format(
+        rows="{rows}", width=len(root.path) + Organization.steplen,
+        organizations=connection.ops.quote_name(Organization._meta.db_table),
+    )  # fmt: skip
+    counts, any_kind, by_source = {}, {}, defaultdict(int)
+    for child, kind_id, *figures in _rows(support_pairs(root, year), sql):
+        talents, record, appeal, activity = map(int, figures)  # PostgreSQL's SUM is a numeric
+        if kind_id is None:
+            any_kind[child] = talents
+            continue
+        counts[(child, kind_id)] = talents
+        for source, n in ((SOURCE_RECORD, record), (SOURCE_APPEAL, appeal), (SOURCE_ACTIVITY, activity)):
+            by_source[(kind_id, source)] += n
+    counted = {kind_id for _child, kind_id in counts}
     kinds = [k for k in SupportKind.objects.all() if k.is_active or k.pk in counted]
     organizations = list(Organization.objects.filter(path__startswith=root.path, depth__lte=root.depth + 1))
     return Panorama(
-        root=root, year=year, kinds=kinds, organizations=organizations,
-        counts={key: len(ids) for key, ids in talents.items()}, any_kind={k: len(v) for k, v in any_kind.items()},
-        by_source={key: len(ids) for key, ids in by_source.items()},
+        root=root, year=year, kinds=kinds, organizations=organizations, counts=counts, any_kind=any_kind,
+        by_source=dict(by_source),
     )  # fmt: skip
 
 

@@ -7,7 +7,6 @@ talent, and their records are kept by staff and the unit's liaison officer (``sc
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from accounts.models import Organization
 from maps import services
 from maps.forms import GrowthRecordForm, MapScopeForm, MentorshipForm, SupportRecordForm, TalentNeedForm
 from maps.models import GrowthRecord, SupportKind, SupportRecord, TalentNeed
+from maps.paging import ChainedPaginator
 from talents.models import Talent
 
 PAGE_SIZE = 25
@@ -90,6 +90,7 @@ def demand_map(request):
     form, root, year, _today = _scope(request)
     rows = services.demand_figures(root, year)
     needs = TalentNeed.objects.visible_to(request.user).in_subtree(root).open_in(year)
+    needs = needs.select_related("organization", "category").order_by("organization__path", "field", "pk")
     chart = {
         "labels": [f"{r['field']}·{r['category']}" if r["category"] else r["field"] for r in rows[:-1]],
         "needed": [r["needed"] for r in rows[:-1]], "have": [r["have"] for r in rows[:-1]],
@@ -98,7 +99,8 @@ def demand_map(request):
     }  # fmt: skip
     context = {
         "form": form, "root": root, "year": year, "rows": rows, "chart": chart,
-        "needs": needs.select_related("organization", "category").order_by("organization__path", "field", "pk"),
+        "page": ChainedPaginator([(needs, rows[-1]["needs"])], PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": f"organization={root.pk}&year={year}",
     }  # fmt: skip
     return render(request, "maps/demand_map.html", context)
 
@@ -147,18 +149,20 @@ def need_delete(request, pk):
 @staff_required
 def growth_map(request):
     form, root, year, _today = _scope(request)
+    counts = services.growth_counts(root, year)
     talents = services.growth_overview(root, year).select_related("work_unit", "organization")
-    mentor = request.GET.get("mentor")
-    if mentor in ("yes", "no"):
-        talents = talents.filter(has_mentor=mentor == "yes")
-    page = Paginator(talents.order_by("has_mentor", "name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    talents = talents.order_by("name_pinyin", "pk")
+    # Talents without a mentor first, then those with one; ?mentor= keeps one of the two.
+    parts = {"no": [(talents.filter(has_mentor=False), counts["unmentored"])],
+             "yes": [(talents.filter(has_mentor=True), counts["mentored"])]}  # fmt: skip
+    mentor = request.GET.get("mentor") if request.GET.get("mentor") in parts else None
+    page = ChainedPaginator(parts.get(mentor) or parts["no"] + parts["yes"], PAGE_SIZE)
     records = GrowthRecord.objects.visible_to(request.user).filter(
         talent__organization__path__startswith=root.path, date__year=year
     )
     context = {
-        "form": form, "root": root, "year": year, "page": page, "mentor": mentor,
-        "counts": services.growth_counts(root, year),
-        "query": f"organization={root.pk}&year={year}&mentor={mentor or ''}",
+        "form": form, "root": root, "year": year, "page": page.get_page(request.GET.get("page")),
+        "mentor": mentor, "counts": counts, "query": f"organization={root.pk}&year={year}&mentor={mentor or ''}",
         "records": records.select_related("talent")[:RECENT_RECORDS],
     }  # fmt: skip
     return render(request, "maps/growth_map.html", context)
@@ -260,7 +264,8 @@ def support_map(request):
     page = None
     if kind is not None:
         talents = services.supported_talents(root, year, kind).select_related("work_unit", "organization")
-        page = Paginator(talents.order_by("name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+        parts = [(talents.order_by("name_pinyin", "pk"), panorama.total(kind))]
+        page = ChainedPaginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
     chart = {"kinds": [k.name for k in panorama.kinds], "talents": [panorama.total(k) for k in panorama.kinds],
              "label": _("Talents supported")}  # fmt: skip
     context = {

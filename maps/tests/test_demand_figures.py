@@ -54,7 +54,7 @@ def _table(rows):
 
 
 def test_township_rows_add_up_needs_and_keep_gaps_per_organization(demand, township_a, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = demand_figures(township_a, YEAR)
     assert _table(rows) == [
         # village: needs 2, has 1 (农村电商), gap 1; township: needs 1, has 2, gap 0: the surplus fills no gap
@@ -81,3 +81,32 @@ def test_a_need_due_before_the_year_is_left_out(demand, township_a):
 
 def test_a_need_recorded_after_the_year_is_left_out(demand, township_a):
     assert _table(demand_figures(township_a, 2024)) == [("合计", "", 0, 0, 0)]
+
+
+def test_fields_match_as_icontains_does(township_a, village_a):
+    _talent(village_a, "AI育种")
+    _talent(village_a, "3DX打印")  # "_" is no wildcard
+    _talent(village_a, "3D_打印机")
+    _talent(village_a, "100%有机茶")
+    for field in ("ai", "3D_打印", "0%有"):
+        TalentNeedFactory(organization=township_a, field=field, count=1)
+    rows = {r["field"]: r["have"] for r in demand_figures(township_a, datetime.date.today().year)}
+    assert (rows["ai"], rows["3D_打印"], rows["0%有"]) == (1, 1, 1)
+
+
+def test_a_talent_of_two_categories_is_had_once_per_need(township_a):
+    _talent(township_a, "电商", "rural", "returning_graduate")
+    rural = TalentCategory.objects.get(code="rural")
+    graduate = TalentCategory.objects.get(code="returning_graduate")
+    for category in (None, rural, graduate):
+        TalentNeedFactory(organization=township_a, field="电商", category=category, count=2)
+    rows = demand_figures(township_a, datetime.date.today().year)
+    assert [(r["category"], r["have"], r["gap"]) for r in rows] == [
+        ("", 1, 1), (rural.name, 1, 1), (graduate.name, 1, 1), ("", 3, 3)]  # fmt: skip
+    assert rows[-1]["needs"] == 3
+
+
+def test_queries_do_not_grow_with_the_needs(demand, township_a, county, grow, django_assert_num_queries):
+    grow(30)
+    with django_assert_num_queries(2):
+        demand_figures(county, YEAR)

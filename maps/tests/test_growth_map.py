@@ -67,3 +67,27 @@ def test_liaison_gets_403(client, liaison_a):
 def test_post_is_405(client, staff_a):
     client.force_login(staff_a)
     assert client.post(URL).status_code == 405
+
+
+def test_queries_do_not_grow_with_the_talents(client, county_staff, county, roadmap, grow, queries_of):
+    client.force_login(county_staff)
+    views = [{"year": 2026, "mentor": "no"}, {"year": 2026, "mentor": "yes"}, {"year": 2026}]
+    small = [queries_of(URL, params) for params in views]  # the page holds talents without and with a mentor
+    grow(30)
+    large = [queries_of(URL, params) for params in views]  # the first page holds talents without a mentor only
+    assert large[:2] == small[:2]
+    assert large[2] == small[2] - 1
+    assert max(small) <= 12
+
+
+def test_pages_list_talents_without_a_mentor_then_with_one(client, county_staff, county, grow):
+    grow(30)  # 60 talents in 青山镇's tree, 20 with a mentor; 30 in 绿水乡, none
+    client.force_login(county_staff)
+    rows = []
+    for number in (1, 2, 3, 4):  # page 3 is read through the reversed ordering
+        page = client.get(URL, {"year": 2026, "page": number}).context["page"]
+        rows += [(t.has_mentor, t.name_pinyin, t.pk) for t in page]
+    assert len(rows) == 90
+    assert rows == sorted(rows)  # without a mentor first, then by pinyin and id
+    mentored = client.get(URL, {"year": 2026, "mentor": "yes"}).context["page"]
+    assert [(t.has_mentor, t.name_pinyin, t.pk) for t in mentored] == rows[70:]
