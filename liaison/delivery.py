@@ -22,13 +22,14 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.mail import EmailMessage
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 
-from liaison.models import Delivery, Notification, WebhookChannel
+from liaison.models import Delivery, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -117,34 +118,36 @@ CHANNELS = {
 }
 
 
-def deliveries_create(*, notifications) -> list[Delivery]:
+def deliveries_create(*, notifications) -> list[int]:
     """Create the deliveries of new notifications and queue their sending after the commit.
 
     E-mail when the recipient has an address; each active group robot of the organizations where
-    the recipient holds a role.
+    the recipient holds a role. One INSERT ... SELECT whatever the number of notifications, then every
+    pending delivery of ``notifications`` is queued; return their ids.
     """
-    notifications = list(notifications.select_related("recipient").prefetch_related("recipient__memberships"))
-    org_ids = {m.organization_id for n in notifications for m in n.recipient.memberships.all()}
-    hooks = {}
-    for hook in WebhookChannel.objects.filter(organization_id__in=org_ids, is_active=True):
-        hooks.setdefault(hook.organization_id, []).append(hook)
-    rows = []
-    for n in notifications:
-        if n.recipient.email:
-            rows.append(Delivery(notification=n, channel=Delivery.Channel.EMAIL))
-        for membership in n.recipient.memberships.all():
-            rows += [
-                Delivery(notification=n, channel=h.kind, webhook=h) for h in hooks.get(membership.organization_id, [])
-            ]
-    created = Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    ids = list(
-        Delivery.objects.filter(notification__in=notifications, status=Delivery.Status.PENDING).values_list(
-            "pk", flat=True
-        )
+    try:
+        chosen, chosen_params = notifications.order_by().values("pk", "recipient").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    now, pending = timezone.now(), Delivery.Status.PENDING.value
+    # The notifications query is compiled by the ORM; every value is a parameter.
+    sql = (
+        f"WITH chosen (id, recipient_id) AS ({chosen})"  # noqa: S608
+        " INSERT INTO liaison_delivery"
+        " (notification_id, channel, webhook_id, status, attempts, last_error, created_at)"
+        " SELECT n.id, %s, NULL, %s, 0, '', %s FROM chosen n JOIN accounts_user u ON u.id = n.recipient_id"
+        " WHERE u.email <> ''"
+        " UNION SELECT n.id, h.kind, h.id, %s, 0, '', %s FROM chosen n"
+        " JOIN accounts_membership m ON m.user_id = n.recipient_id"
+        " JOIN liaison_webhookchannel h ON h.organization_id = m.organization_id AND h.is_active"
+        " ON CONFLICT DO NOTHING"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*chosen_params, Delivery.Channel.EMAIL.value, pending, now, pending, now])
+    ids = list(Delivery.objects.filter(notification__in=notifications, status=pending).values_list("pk", flat=True))
     if ids:
         transaction.on_commit(lambda: queue(ids))
-    return created
+    return ids
 
 
 def enqueue(task, *args) -> bool:

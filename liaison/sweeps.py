@@ -1,20 +1,37 @@
 """The daily sweeps of scheduled liaison work (DESIGN.md "Scheduled work"; DOMAIN.md rules 3, 10, 11, 15).
 
 Each sweep takes the day it sweeps, computes from the data what is due on that day, and creates what
-is missing under a unique key (``bulk_create(ignore_conflicts=True)``), so a second run creates
-nothing and a run after downtime catches up. Sending is separate: every new notification gets
-deliveries that retried tasks send (``liaison.delivery``).
+is missing under a unique key (an anti-join on the key, then ``ON CONFLICT DO NOTHING``), so a second
+run creates nothing and a run after downtime catches up. The sweeps over every pairing insert with
+INSERT ... SELECT, so their number of queries does not grow with the data. Sending is separate:
+every new notification gets deliveries that retried tasks send (``liaison.delivery``).
 """
 
 import datetime
-from collections import defaultdict
+import json
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from borax.calendars.lunardate import LunarDate
 from django.conf import settings
-from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat, Replace
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Func,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +41,6 @@ from accounts.models import Membership, Organization
 from liaison.models import (
     Appeal,
     Holiday,
-    Leader,
     Notification,
     Pairing,
     ReminderPolicy,
@@ -93,6 +109,16 @@ class PolicyMap:
         """Ids of organizations whose policy satisfies ``predicate``."""
         return [pk for pk, path in Organization.objects.values_list("pk", "path") if predicate(self.for_path(path))]
 
+    def case(self, attribute: str, organization: str) -> Case:
+        """The policy's ``attribute`` for each row's ``organization`` (a field path), as a SQL expression."""
+        by_value = defaultdict(list)
+        for pk, path in Organization.objects.values_list("pk", "path"):
+            by_value[getattr(self.for_path(path), attribute)].append(pk)
+        common = Counter({value: len(pks) for value, pks in by_value.items()}).most_common(1)
+        default = common[0][0] if common else getattr(DEFAULT_POLICY, attribute)
+        whens = [When(**{f"{organization}__in": pks}, then=Value(v)) for v, pks in by_value.items() if v != default]
+        return Case(*whens, default=Value(default))
+
 
 def policy_for(organization: Organization) -> Policy:
     """Return the policy in force for ``organization``."""
@@ -103,16 +129,17 @@ def policy_for(organization: Organization) -> Policy:
 
 
 def notify(rows: list[Notification]) -> int:
-    """Insert notifications that do not exist yet (by key) and queue their sending; return how many."""
+    """Insert notifications that do not exist yet (by key) and queue their sending; return how many.
+
+    For the few rows a sweep builds in Python; rows that come from a query go through ``_insert_select``.
+    """
     if not rows:
         return 0
-    from liaison import delivery
-
     existing = existing_keys([r.dedupe_key for r in rows])
     new = [r for r in rows if r.dedupe_key not in existing]
     Notification.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    created = Notification.objects.filter(dedupe_key__in=[r.dedupe_key for r in new])
-    delivery.deliveries_create(notifications=created)
+    if new:
+        _deliver(Notification.objects.filter(dedupe_key__in=[r.dedupe_key for r in new]))
     return len(new)
 
 
@@ -123,6 +150,17 @@ def existing_keys(keys: list[str]) -> set[str]:
         batch = keys[start : start + BATCH]
         existing |= set(Notification.objects.filter(dedupe_key__in=batch).values_list("dedupe_key", flat=True))
     return existing
+
+
+def _deliver(notifications) -> None:
+    from liaison import delivery
+
+    delivery.deliveries_create(notifications=notifications)
+
+
+def _deliver_ids(ids: list[int]) -> None:
+    if ids:
+        _deliver(Notification.objects.filter(_IdAmong(ids)))
 
 
 def _staff_by_path() -> dict[str, list[int]]:
@@ -142,10 +180,189 @@ def nearest_staff(path: str, staff: dict[str, list[int]]) -> list[int]:
     return []
 
 
+def _nearest_staff_by_organization() -> dict[int, list[int]]:
+    staff = _staff_by_path()
+    return {pk: nearest_staff(path, staff) for pk, path in Organization.objects.values_list("pk", "path")}
+
+
 def _current_pairings(day: datetime.date):
     return Pairing.objects.active().filter(
         term__in=Term.objects.current(day), start__lte=day, talent__status=Talent.Status.ACTIVE
     )
+
+
+# --- rows built by the database -------------------------------------------------------------------
+# A sweep over every pairing inserts with one INSERT ... SELECT per kind of row: the titles, links and
+# keys are SQL expressions, so no row is built in Python and the number of queries stays fixed.
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
+_URL_ID = 987654321  # a stand-in id, replaced by the id column in the reversed URL
+
+
+def _text(*parts):
+    """The text of ``parts`` (strings and expressions) joined, as a SQL expression."""
+    parts = [Value(p) if isinstance(p, str) else p for p in parts]
+    return Concat(*parts, output_field=CharField()) if len(parts) > 1 else Cast(parts[0], CharField())
+
+
+class _DateText(Func):
+    """A date column as text in a fixed ``strftime`` pattern, whatever the server's DateStyle."""
+
+    function = "to_char"
+    output_field = CharField()
+
+    def __init__(self, date, pattern: str):
+        self.pattern = pattern
+        postgresql = pattern.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        super().__init__(date, Value(postgresql))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        date = self.get_source_expressions()[0]
+        return Func(Value(self.pattern), date, function="strftime").as_sql(compiler, connection)
+
+
+def _iso(date) -> Func:
+    """A date column as ``str(date)`` writes it (2026-09-25)."""
+    return _DateText(date, "%Y-%m-%d")
+
+
+class _GroupConcat(Aggregate):
+    function = "group_concat"
+    output_field = CharField()
+
+
+def _names(field: str, order_by: tuple):
+    """The names of a group: an ordered array on PostgreSQL; on SQLite (the demo) one text, in no set order."""
+    if connection.vendor == "postgresql":
+        return ArrayAgg(field, order_by=order_by)
+    return _GroupConcat(field, Value("、"))
+
+
+class _AddDays(Func):
+    """``date + days`` (an integer expression) as a date: PostgreSQL adds them, SQLite needs date()."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        date, days = self.get_source_expressions()
+        days_sql, days_params = compiler.compile(days)
+        date_sql, date_params = compiler.compile(date)
+        return f"date({date_sql}, ({days_sql}) || ' days')", [*date_params, *days_params]
+
+
+def _format(template: str, **values):
+    """``template % values`` in SQL: an expression is filled in by the database, any other value by Python.
+
+    ``template`` is the translated text, so its placeholders may come in any order.
+    """
+    parts, end = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append(template[end : match.start()])
+        end = match.end()
+        if match.group(0) == "%%":
+            parts.append("%")
+            continue
+        value = values[match.group(1)]
+        parts.append(value if hasattr(value, "resolve_expression") else match.group(0) % {match.group(1): value})
+    parts.append(template[end:])
+    return _text(*[p for p in parts if p != ""])
+
+
+def _label(choices, name: str) -> Case:
+    """The translated label of the ``choices`` value in the field ``name``."""
+    return Case(*[When(**{name: value}, then=Value(str(label))) for value, label in choices.choices],
+                output_field=CharField())  # fmt: skip
+
+
+def _url(viewname: str, pk):
+    """``reverse(viewname, args=[pk])`` for the id column ``pk``, reversed once."""
+    before, after = reverse(viewname, args=[_URL_ID]).split(str(_URL_ID))
+    return _text(before, Cast(pk, CharField()), after)
+
+
+class _IdAmong(Func):
+    """``pk = ANY(ids)``: many ids in one parameter, an array whose length PostgreSQL takes as the estimate.
+
+    The array goes as one text literal: PostgreSQL parses ``ARRAY[1, 2, ...]`` element by element, 4× slower.
+    """
+
+    template = "%(expressions)s::bigint[])"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int]):
+        self.ids = [int(pk) for pk in ids]
+        super().__init__(F("pk"), Value("{" + ",".join(map(str, self.ids)) + "}"))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        pk_sql, pk_params = compiler.compile(self.get_source_expressions()[0])
+        return f"{pk_sql} IN (SELECT value FROM json_each(%s))", [*pk_params, json.dumps(self.ids)]  # noqa: S608
+
+
+def _insert_select(model, rows, fields: dict, *, unique: str, staff: dict[int, list[int]] | None = None) -> list[int]:
+    """Insert one ``model`` row per row of ``rows`` with one INSERT ... SELECT; return the new ids.
+
+    ``fields`` maps field names to expressions over ``rows`` or to plain values; fields left out get
+    their default. A row whose ``unique`` value exists already is left out by an anti-join, so a rerun
+    builds nothing; ``ON CONFLICT DO NOTHING`` covers a concurrent run. With ``staff`` (organization
+    id: user ids), ``fields["recipient"]`` is an organization id and the row goes to each of its users,
+    ``:<user id>`` appended to the ``unique`` value.
+    """
+    quote, now = connection.ops.quote_name, timezone.now()
+    expressions = {name: value for name, value in fields.items() if hasattr(value, "resolve_expression")}
+    try:
+        select, select_params = (
+            rows.order_by().values(**{f"new_{n}": e for n, e in expressions.items()}).query.sql_with_params()
+        )
+    except EmptyResultSet:  # a filter such as ``__in=[]``
+        return []
+    key, join, join_params = f"source.{quote('new_' + unique)}", "", []
+    if staff is not None:
+        key = f"({key} || ':' || staff.user_id)"
+        pairs = [(org, user) for org, users in staff.items() for user in users]
+        join_params = [[org for org, _user in pairs], [user for _org, user in pairs]]
+        if connection.vendor == "postgresql":
+            join = " JOIN unnest(%s::bigint[], %s::bigint[]) AS staff(org, user_id) ON staff.org = source.new_recipient"
+        else:  # SQLite, the demo: the same pairs from two JSON arrays
+            join = (
+                " JOIN (SELECT o.value AS org, u.value AS user_id FROM json_each(%s) AS o"
+                " JOIN json_each(%s) AS u ON u.key = o.key) AS staff ON staff.org = source.new_recipient"
+            )
+            join_params = [json.dumps(values) for values in join_params]
+    columns, values, params = [], [], []
+    for model_field in model._meta.concrete_fields:
+        name = model_field.name
+        if model_field.primary_key:
+            continue
+        columns.append(quote(model_field.column))
+        if name == unique:
+            values.append(key)
+        elif staff is not None and name == "recipient":
+            values.append("staff.user_id")
+        elif name in expressions:
+            values.append(f"source.{quote('new_' + name)}")
+        else:
+            value = fields.get(name, now if getattr(model_field, "auto_now_add", False) else model_field.get_default())
+            values.append("%s")
+            params.append(model_field.get_db_prep_save(value, connection))
+    table, unique_column = quote(model._meta.db_table), quote(model._meta.get_field(unique).column)
+    # ORDER BY: the sort takes every row before the first one goes in, so the anti-join reads the table
+    # as it was; planned on an empty table, it would rescan the pages this statement adds (quadratic).
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM ({select}) AS source{join}"  # noqa: S608
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS old WHERE old.{unique_column} = {key})"
+        f" ORDER BY {key} ON CONFLICT DO NOTHING RETURNING {quote(model._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *select_params, *join_params])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _notify_select(rows, *, staff=None, **fields) -> list[int]:
+    """Insert the notifications ``fields`` describes for ``rows`` (see ``_insert_select``); return their ids."""
+    return _insert_select(Notification, rows, fields, unique="dedupe_key", staff=staff)
 
 
 # --- the sweeps ---------------------------------------------------------------------------------
@@ -161,21 +378,24 @@ def contact_reminders(day: datetime.date, policies: PolicyMap) -> int:
         .filter(talent__organization_id__in=org_ids)
         .with_year_stats(day.year)
         .filter(met_minimum=False)
-        .values_list("leader__user_id", "talent__name")
+        .order_by()
+        .values("leader__user_id")
+        .annotate(count=Count("*"), names=_names("talent__name", order_by=("-start", "pk")))
     )
-    by_leader = defaultdict(list)
-    for user_id, name in due.iterator(chunk_size=BATCH):
-        by_leader[user_id].append(name)
-    link = reverse("liaison:my_talents")
-    return notify([
-        Notification(
-            recipient_id=user_id, kind=Notification.Kind.CONTACT_REMINDER, link=link,
-            dedupe_key=f"contact:{user_id}:{day:%Y-%m-%d}",
-            title=_("%(count)d paired talents are still due a contact this year") % {"count": len(names)},
-            body="、".join(names[:20]) + ("……" if len(names) > 20 else ""),
+    first_names = F("names")
+    if connection.vendor == "postgresql":
+        first_names = Func(
+            first_names, template="array_to_string((%(expressions)s)[:20], '、')", output_field=CharField()
         )
-        for user_id, names in by_leader.items()
-    ])  # fmt: skip
+    ids = _notify_select(
+        due, recipient=F("leader__user_id"), kind=Notification.Kind.CONTACT_REMINDER,
+        link=reverse("liaison:my_talents"), dedupe_key=_text("contact:", Cast("leader__user_id", CharField()),
+                                                           f":{day:%Y-%m-%d}"),
+        title=_format(_("%(count)d paired talents are still due a contact this year"), count=F("count")),
+        body=_text(first_names, Case(When(count__gt=20, then=Value("……")), default=Value(""))),
+    )  # fmt: skip
+    _deliver_ids(ids)
+    return len(ids)
 
 
 def staff_summaries(day: datetime.date, policies: PolicyMap) -> int:
@@ -211,21 +431,21 @@ def no_contact_reminders(day: datetime.date, policies: PolicyMap) -> int:
         days = policies.for_path(path).no_contact_days
         if days:
             by_days[days].append(pk)
-    rows = []
+    ids = []
     for days, org_ids in by_days.items():
         limit = day - datetime.timedelta(days=days)
         quiet = (
             _current_pairings(day).filter(talent__organization_id__in=org_ids, start__lte=limit)
             .with_year_stats(day.year).filter(Q(last_contact__lt=limit) | Q(last_contact__isnull=True))
-            .values_list("pk", "leader__user_id", "talent__name", "last_contact")
         )  # fmt: skip
-        for pk, user_id, name, last in quiet.iterator(chunk_size=BATCH):
-            rows.append(Notification(
-                recipient_id=user_id, kind=Notification.Kind.NO_CONTACT, link=reverse("liaison:my_talents"),
-                dedupe_key=f"quiet:{pk}:{last or 'never'}",
-                title=_("No contact with %(name)s for more than %(days)d days") % {"name": name, "days": days},
-            ))  # fmt: skip
-    return notify(rows)
+        ids += _notify_select(
+            quiet, recipient=F("leader__user_id"), kind=Notification.Kind.NO_CONTACT,
+            link=reverse("liaison:my_talents"),
+            dedupe_key=_text("quiet:", Cast("pk", CharField()), ":", Coalesce(_iso(F("last_contact")), Value("never"))),
+            title=_format(_("No contact with %(name)s for more than %(days)d days"), name=F("talent__name"), days=days),
+        )  # fmt: skip
+    _deliver_ids(ids)
+    return len(ids)
 
 
 def holiday_date(holiday: Holiday, year: int) -> datetime.date | None:
@@ -257,147 +477,116 @@ def holiday_campaigns(day: datetime.date, policies: PolicyMap) -> int:
         pairings = _current_pairings(day)
         category_ids = [c.pk for c in holiday.categories.all()]
         if category_ids:
-            pairings = pairings.filter(talent__categories__in=category_ids).distinct()
-        window = date - datetime.timedelta(days=holiday.lead_days)
+            pairings = pairings.filter(talent__in=Talent.objects.filter(categories__in=category_ids))
         key = f"holiday:{holiday.pk}:{date.year}"
-        tasks = [
-            VisitTask(key=task_key, kind=VisitTask.Kind.HOLIDAY, pairing_id=pk, leader_id=leader_id,
-                      talent_id=talent_id, holiday=holiday, window_start=window, due_date=date)
-            for pk, leader_id, talent_id, task_key in _without_task(pairings, key)
-            .values_list("pk", "leader_id", "talent_id", "task_key")  # whole: a cursor plans nested loops
-        ]  # fmt: skip
-        created += _create_tasks(
-            tasks, key=key,
-            title=_("%(holiday)s visits: %(count)d talents, due %(date)s"), context={"holiday": holiday.name,
-                                                                                   "date": date},
+        ids = _insert_select(VisitTask, pairings, {
+            "key": _text(f"{key}:", Cast("pk", CharField())), "kind": VisitTask.Kind.HOLIDAY, "pairing": F("pk"),
+            "leader": F("leader_id"), "talent": F("talent_id"), "holiday": holiday.pk,
+            "window_start": date - datetime.timedelta(days=holiday.lead_days), "due_date": date,
+        }, unique="key")  # fmt: skip
+        _tasks_created(
+            ids, group=(), key=_text(f"tasks:{key}:", Cast("leader_id", CharField())),
+            title=_format(_("%(holiday)s visits: %(count)d talents, due %(date)s"), holiday=holiday.name, date=date,
+                          count=F("count")),
         )  # fmt: skip
+        created += len(ids)
     return created
 
 
 def must_visits(day: datetime.date, policies: PolicyMap, events=None) -> int:
-    """Serious illness, discharge and major achievement each create visit tasks for the paired leaders."""
-    since = day - datetime.timedelta(days=RECENT_EVENT_DAYS)
-    events = (
-        (MajorEvent.objects.all() if events is None else events)
-        .filter(
-            Q(kind=MajorEvent.Kind.HEALTH, date__gte=since, date__lte=day)
-            | Q(kind=MajorEvent.Kind.HEALTH, discharged_on__gte=since, discharged_on__lte=day)
-            | Q(kind=MajorEvent.Kind.ACHIEVEMENT, date__gte=since, date__lte=day)
-        )
-        .select_related("talent__organization")
-    )
-    created = 0
-    for event in events:
-        policy = policies.for_path(event.talent.organization.path)
-        pairings = Pairing.objects.active().filter(talent_id=event.talent_id)
-        for kind, start, days in _event_visits(event, policy, day):
-            due = start + datetime.timedelta(days=days)
-            tasks = [
-                VisitTask(key=task_key, kind=kind, pairing_id=pk, leader_id=leader_id,
-                          talent_id=event.talent_id, major_event=event, window_start=start, due_date=due)
-                for pk, leader_id, task_key in _without_task(pairings, f"{kind}:{event.pk}")
-                .values_list("pk", "leader_id", "task_key")
-            ]  # fmt: skip
-            created += _create_tasks(
-                tasks,
-                key=f"{kind}:{event.pk}",
-                title=_("Visit %(talent)s by %(date)s: %(kind)s"),
-                context={"talent": event.talent.name, "date": due, "kind": VisitTask.Kind(kind).label},
-            )
-    return created
+    """Serious illness, discharge and major achievement each create visit tasks for the paired leaders.
 
-
-def _event_visits(event: MajorEvent, policy: Policy, day: datetime.date):
-    if event.kind == MajorEvent.Kind.ACHIEVEMENT:
-        yield VisitTask.Kind.ACHIEVEMENT, event.date, policy.achievement_visit_days
-    elif event.kind == MajorEvent.Kind.HEALTH:
-        yield VisitTask.Kind.ILLNESS, event.date, policy.illness_visit_days
-        if event.discharged_on and event.discharged_on <= day:
-            yield VisitTask.Kind.DISCHARGE, event.discharged_on, 7
-
-
-def _without_task(pairings, key: str):
-    """Annotate ``task_key`` (``key:<pairing pk>``) and keep the pairings without that task yet.
-
-    An anti-join in SQL, so a second run of a sweep fetches and builds nothing.
+    One INSERT ... SELECT per kind of visit over every recent event and its talent's active pairings.
     """
-    task_key = Concat(Value(f"{key}:"), Cast("pk", output_field=CharField()), output_field=CharField())
-    return pairings.annotate(task_key=task_key).filter(~Exists(VisitTask.objects.filter(key=OuterRef("task_key"))))
+    since = day - datetime.timedelta(days=RECENT_EVENT_DAYS)
+    events = (MajorEvent.objects.all() if events is None else events).filter(
+        Q(kind=MajorEvent.Kind.HEALTH, date__gte=since, date__lte=day)
+        | Q(kind=MajorEvent.Kind.HEALTH, discharged_on__gte=since, discharged_on__lte=day)
+        | Q(kind=MajorEvent.Kind.ACHIEVEMENT, date__gte=since, date__lte=day)
+    )
+    visits = [  # kind, which events, the window's first day, days to visit
+        (VisitTask.Kind.ILLNESS, Q(kind=MajorEvent.Kind.HEALTH), "date",
+         policies.case("illness_visit_days", "talent__organization")),
+        (VisitTask.Kind.DISCHARGE, Q(kind=MajorEvent.Kind.HEALTH, discharged_on__lte=day), "discharged_on", Value(7)),
+        (VisitTask.Kind.ACHIEVEMENT, Q(kind=MajorEvent.Kind.ACHIEVEMENT), "date",
+         policies.case("achievement_visit_days", "talent__organization")),
+    ]  # fmt: skip
+    ids = []
+    for kind, which, start, days in visits:
+        # One join: each event with each active pairing of its talent (an inner join: none, no row).
+        rows = events.filter(which, talent__pairings__isnull=False, talent__pairings__end__isnull=True)
+        ids += _insert_select(VisitTask, rows, {
+            "key": _text(f"{kind}:", Cast("pk", CharField()), ":", Cast("talent__pairings__pk", CharField())),
+            "kind": kind, "pairing": F("talent__pairings__pk"), "leader": F("talent__pairings__leader_id"),
+            "talent": F("talent_id"), "major_event": F("pk"), "window_start": F(start),
+            "due_date": _AddDays(F(start), days),
+        }, unique="key")  # fmt: skip
+    _tasks_created(
+        ids, group=("major_event", "kind", "due_date", "talent__name"),
+        key=_text("tasks:", F("kind"), ":", Cast("major_event_id", CharField()), ":", Cast("leader_id", CharField())),
+        title=_format(_("Visit %(talent)s by %(date)s: %(kind)s"), talent=F("talent__name"), date=_iso(F("due_date")),
+                      kind=_label(VisitTask.Kind, "kind"), count=F("count")),
+    )  # fmt: skip
+    return len(ids)
 
 
-def _create_tasks(tasks: list[VisitTask], *, key: str, title: str, context: dict) -> int:
-    """Insert new tasks (built by ``_without_task``), mark those already visited, tell each leader once."""
-    if not tasks:
-        return 0
-    VisitTask.objects.bulk_create(tasks, batch_size=BATCH, ignore_conflicts=True)
-    VisitTask.objects.filter(key__in=[t.key for t in tasks]).complete_by_visits()
-    per_leader = defaultdict(int)
-    for task in tasks:
-        per_leader[task.leader_id] += 1
-    users = dict(Leader.objects.filter(pk__in=per_leader).values_list("pk", "user_id"))
-    link = reverse("liaison:my_talents")
-    notify([
-        Notification(recipient_id=users[leader_id], kind=Notification.Kind.VISIT_TASK, link=link,
-                     dedupe_key=f"tasks:{key}:{leader_id}",
-                     title=title % {**context, "count": count})
-        for leader_id, count in per_leader.items()
-    ])  # fmt: skip
-    return len(tasks)
+def _tasks_created(ids: list[int], *, group: tuple, key, title) -> None:
+    """Mark the new tasks ``ids`` already visited; tell each leader once per ``group`` of their new tasks.
+
+    ``key`` and ``title`` are expressions over the ``group`` fields, ``leader_id`` and ``count``.
+    """
+    if not ids:
+        return
+    tasks = VisitTask.objects.filter(_IdAmong(ids))
+    tasks.complete_by_visits()
+    per_leader = tasks.order_by().values("leader", "leader__user_id", *group).annotate(count=Count("*"))
+    notes = _notify_select(per_leader, recipient=F("leader__user_id"), kind=Notification.Kind.VISIT_TASK,
+                           link=reverse("liaison:my_talents"), dedupe_key=key, title=title)  # fmt: skip
+    _deliver_ids(notes)
 
 
 def overdue_escalations(day: datetime.date, policies: PolicyMap) -> int:
     """Overdue visits and appeals: first the leader or handler, a week later the staff; each step once.
 
-    The first step reads only what has no notification yet (an anti-join on the key). The staff
-    step's keys depend on who the nearest staff are today, so they are computed from plain rows and
-    those already sent dropped in SQL; either way a second run builds no notification.
+    Four INSERT ... SELECT: visits and appeals, each to the first recipient and to the staff nearest the
+    talent's (the appeal's) organization today; what was sent already is left out by an anti-join on the key.
     """
-    staff = _staff_by_path()
+    staff = _nearest_staff_by_organization()
     week_late = day - datetime.timedelta(days=ESCALATE_TO_STAFF_AFTER_DAYS)
-    task_fields = ["pk", "due_date", "kind", "talent_id", "talent__name", "talent__organization__path"]
     tasks = VisitTask.objects.overdue(day)
-    first = _unsent(tasks, Value("visit-late:"), "pk", Value(":1")).values_list(
-        *task_fields, "leader__user_id", "notice_key"
+    task_notice = {
+        "kind": Notification.Kind.VISIT_OVERDUE, "link": _url("talents:talent_detail", "talent_id"),
+        "title": _format(_("Overdue visit: %(talent)s (%(kind)s), due %(date)s"), talent=F("talent__name"),
+                         kind=_label(VisitTask.Kind, "kind"), date=_iso(F("due_date"))),
+    }  # fmt: skip
+    ids = _notify_select(tasks, recipient=F("leader__user_id"), dedupe_key=_text("visit-late:", Cast("pk", CharField()),
+                         ":1"), **task_notice)  # fmt: skip
+    ids += _notify_select(
+        tasks.filter(due_date__lte=week_late),
+        staff=staff,
+        recipient=F("talent__organization_id"),
+        dedupe_key=_text("visit-late:", Cast("pk", CharField()), ":2"),
+        **task_notice,
     )
-    due = [(key, user_id, row) for *row, user_id, key in first]
-    for task in tasks.filter(due_date__lte=week_late).values_list(*task_fields):
-        due += [(f"visit-late:{task[0]}:2:{uid}", uid, task) for uid in nearest_staff(task[5], staff)]
-    appeal_fields = ["pk", "deadline", "round", "handler_id", "talent__name", "category__name", "organization__path"]
     appeals = Appeal.objects.overdue(day)
-    deadline = Replace(Cast("deadline", output_field=CharField()), Value("-"), Value(""))
-    first = _unsent(
-        appeals.filter(handler__isnull=False), Value("appeal-late:"), "pk", Value(":"), "round", Value(":"), deadline,
-        Value(":1"),
-    )  # fmt: skip
-    due += [(key, row[3], row) for *row, key in first.values_list(*appeal_fields, "notice_key")]
-    for appeal in appeals.filter(Q(deadline__lte=week_late) | Q(handler__isnull=True)).values_list(*appeal_fields):
-        key = f"appeal-late:{appeal[0]}:{appeal[2]}:{appeal[1]:%Y%m%d}:2"
-        due += [(f"{key}:{uid}", uid, appeal) for uid in nearest_staff(appeal[6], staff)]
-    existing = existing_keys([key for key, _uid, _row in due])
-    return notify([_overdue_notification(key, uid, row) for key, uid, row in due if key not in existing])
-
-
-def _unsent(queryset, *parts):
-    """Annotate ``notice_key``, the ``parts`` joined (``Value`` text, field names, text expressions), and keep
-    the rows without a notification of that key: an anti-join, so what was sent is not read again."""
-    parts = [Cast(p, output_field=CharField()) if isinstance(p, str) else p for p in parts]
-    key = Concat(*parts, output_field=CharField())
-    unsent = ~Exists(Notification.objects.filter(dedupe_key=OuterRef("notice_key")))
-    return queryset.annotate(notice_key=key).filter(unsent)
-
-
-def _overdue_notification(key: str, recipient: int, row: tuple) -> Notification:
-    if key.startswith("visit-late:"):
-        pk, due_date, kind, talent_id, talent = row[:5]
-        title = _("Overdue visit: %(talent)s (%(kind)s), due %(date)s") % {
-            "talent": talent, "kind": VisitTask.Kind(kind).label, "date": due_date}  # fmt: skip
-        return Notification(recipient_id=recipient, kind=Notification.Kind.VISIT_OVERDUE, dedupe_key=key,
-                            title=title, link=reverse("talents:talent_detail", args=[talent_id]))  # fmt: skip
-    pk, deadline, _round, _handler, talent, category = row[:6]
-    title = _("Overdue appeal: %(talent)s, %(category)s, deadline %(date)s") % {
-        "talent": talent, "category": category, "date": deadline}  # fmt: skip
-    return Notification(recipient_id=recipient, kind=Notification.Kind.APPEAL_OVERDUE, dedupe_key=key,
-                        title=title, link=reverse("liaison:appeal_detail", args=[pk]))  # fmt: skip
+    appeal_key = ("appeal-late:", Cast("pk", CharField()), ":", Cast("round", CharField()), ":",
+                  _DateText(F("deadline"), "%Y%m%d"))  # fmt: skip
+    appeal_notice = {
+        "kind": Notification.Kind.APPEAL_OVERDUE, "link": _url("liaison:appeal_detail", "pk"),
+        "title": _format(_("Overdue appeal: %(talent)s, %(category)s, deadline %(date)s"), talent=F("talent__name"),
+                         category=F("category__name"), date=_iso(F("deadline"))),
+    }  # fmt: skip
+    ids += _notify_select(appeals.filter(handler__isnull=False), recipient=F("handler_id"),
+                          dedupe_key=_text(*appeal_key, ":1"), **appeal_notice)  # fmt: skip
+    ids += _notify_select(
+        appeals.filter(Q(deadline__lte=week_late) | Q(handler__isnull=True)),
+        staff=staff,
+        recipient=F("organization_id"),
+        dedupe_key=_text(*appeal_key, ":2"),
+        **appeal_notice,
+    )
+    _deliver_ids(ids)
+    return len(ids)
 
 
 def report_reminders(day: datetime.date, policies: PolicyMap) -> int:
