@@ -1,34 +1,71 @@
-"""Excel exports of the liaison work."""
+"""Excel exports of the liaison work.
+
+The sheets read plain ``values_list`` rows through a server-side cursor, one query a sheet: many-to-many
+names come joined by a subquery, choice labels are looked up in a dict made once per sheet.
+"""
 
 import datetime
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from liaison.aggregates import joined
 from talents.excel import Sheet, iter_in_chunks
+from talents.models import Talent, mask_phone
+
+
+def _labels(choices) -> dict:
+    """``value -> label`` of a TextChoices, translated now; an unknown value shows as itself, as get_FOO_display."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _user(name: str | None, username: str | None) -> str:
+    """A user as ``str(user)`` shows them (name, else username); empty for no user."""
+    return name or username or ""
+
+
+def _joined_names(through, owner: str, item: str, outer: str):
+    """The names of a row's many-to-many items, joined by 、 in their model's order (sort order, name)."""
+    names = (
+        through.objects.filter(**{owner: OuterRef(outer)}).order_by().values(owner)
+        .annotate(names=joined(f"{item}__name", order_by=(f"{item}__sort_order", f"{item}__name")))
+    )  # fmt: skip
+    return Subquery(names.values("names"))
 
 
 def appeal_ledger_sheet(appeals, *, today: datetime.date) -> Sheet:
     """Return the appeal ledger (人才诉求台账) as a sheet, in the ledger's column order.
 
-    ``appeals`` needs ``select_related("talent__work_unit", "category", "handler")``.
+    ``appeals`` is an Appeal queryset in the ledger's order; its rows are read with ``values_list``.
     """
+    from liaison.models import Appeal
+
     columns = [
         (_("No."), 6), (_("Date received"), 12), (_("Talent's name"), 10), (_("Work unit"), 22),
         (_("Appeal category"), 14), (_("Appeal details"), 40), (_("Source"), 14), (_("Urgency"), 8),
         (_("Lead handling unit"), 18), (_("Handler"), 10), (_("Co-handling units"), 18), (_("Targeted measures"), 30),
         (_("Deadline"), 12), (_("Result"), 30), (_("Satisfaction"), 10), (_("Status"), 8), (_("Overdue?"), 8),
     ]  # fmt: skip
+    values = appeals.values_list(
+        "received_on", "talent__name", "talent__work_unit__name", "category__name", "description", "source",
+        "urgency", "lead_unit", "handler__name", "handler__username", "co_units", "measures", "deadline", "result",
+        "satisfaction", "status",
+    )  # fmt: skip
 
     def rows():
-        for number, a in enumerate(iter_in_chunks(appeals), start=1):
+        sources, urgencies = _labels(Appeal.Source), _labels(Appeal.Urgency)
+        satisfactions, statuses = _labels(Appeal.Satisfaction), _labels(Appeal.Status)
+        yes, no, open_statuses = _("Yes"), _("No"), frozenset(Appeal.OPEN_STATUSES)
+        for number, row in enumerate(iter_in_chunks(values), start=1):
+            (received_on, talent, unit, category, description, source, urgency, lead_unit, handler_name,
+             handler_username, co_units, measures, deadline, result, satisfaction, status) = row  # fmt: skip
+            overdue = deadline is not None and deadline < today and status in open_statuses  # Appeal.is_overdue
             yield (
-                number, a.received_on, a.talent.name, a.talent.work_unit.name, a.category.name, a.description,
-                a.get_source_display(), a.get_urgency_display(), a.lead_unit, str(a.handler or ""), a.co_units,
-                a.measures, a.deadline, a.result, a.get_satisfaction_display(), a.get_status_display(),
-                _("Yes") if a.is_overdue(today) else _("No"),
+                number, received_on, talent, unit, category, description, sources.get(source, source),
+                urgencies.get(urgency, urgency), lead_unit, _user(handler_name, handler_username), co_units, measures,
+                deadline, result, satisfactions.get(satisfaction, satisfaction), statuses.get(status, status),
+                yes if overdue else no,
             )  # fmt: skip
 
     return Sheet(title=_("Talent appeal ledger"), columns=columns, rows=rows())
@@ -68,19 +105,24 @@ def _year_methods(year: int):
     names = (
         contacts.order_by()
         .values("pairing")
-        .annotate(names=StringAgg("method__name", delimiter="、", distinct=True, order_by="method__name"))
+        .annotate(names=joined("method__name", distinct=True, order_by="method__name"))
     )
     return Subquery(names.values("names"))
 
 
 def pairing_table_sheet(root: Organization, year: int, today: datetime.date) -> Sheet:
     """Return the attachment 联系优秀人才情况一览表: every pairing of the year, phone masked."""
+    from liaison.models import Pairing
     from liaison.reports import year_pairings
 
     pairings = (
-        year_pairings(root, year).with_year_stats(year).annotate(methods_used=_year_methods(year))
-        .select_related("leader__user", "talent__work_unit", "term").prefetch_related("talent__categories")
+        year_pairings(root, year).with_year_stats(year)
+        .annotate(categories=_joined_names(Talent.categories.through, "talent", "talentcategory", outer="talent"),
+                  methods_used=_year_methods(year))
         .order_by("leader__organization__path", "leader__user__name", "pk")
+        .values_list("leader__user__name", "leader__user__username", "leader__post", "talent__name",
+                     "talent__work_unit__name", "talent__post", "categories", "talent__phone", "term__name",
+                     "contacts_this_year", "last_contact", "methods_used", "end", "end_reason", "met_minimum")
     )  # fmt: skip
     columns = [
         (_("No."), 6), (_("Leader"), 10), (_("Post"), 16), (_("Talent contacted"), 10), (_("Work unit"), 24),
@@ -88,17 +130,18 @@ def pairing_table_sheet(root: Organization, year: int, today: datetime.date) -> 
         (_("Contacts this year"), 10), (_("Last contact"), 12), (_("Contact methods used"), 24), (_("Remarks"), 24),
     ]  # fmt: skip
 
-    def remarks(p):
-        if p.end:
-            return _("Ended %(date)s: %(reason)s") % {"date": p.end, "reason": p.get_end_reason_display()}
-        return "" if p.met_minimum else _("Below the minimum")
-
     def rows():
-        for number, p in enumerate(iter_in_chunks(pairings), start=1):
+        reasons, below, ended = _labels(Pairing.EndReason), _("Below the minimum"), _("Ended %(date)s: %(reason)s")
+        for number, row in enumerate(iter_in_chunks(pairings), start=1):
+            (leader_name, leader_username, post, talent, unit, talent_post, categories, phone, term, contacts, last,
+             methods, end, end_reason, met_minimum) = row  # fmt: skip
+            if end:
+                remarks = ended % {"date": end, "reason": reasons.get(end_reason, end_reason)}
+            else:
+                remarks = "" if met_minimum else below
             yield (
-                number, str(p.leader.user), p.leader.post, p.talent.name, p.talent.work_unit.name, p.talent.post,
-                "、".join(c.name for c in p.talent.categories.all()), p.talent.masked_phone, p.term.name,
-                p.contacts_this_year, p.last_contact, p.methods_used or "", remarks(p),
+                number, _user(leader_name, leader_username), post, talent, unit, talent_post, categories or "",
+                mask_phone(phone), term, contacts, last, methods or "", remarks,
             )  # fmt: skip
 
     return Sheet(title=_("List of outstanding talents contacted"), columns=columns, rows=rows())
@@ -106,11 +149,15 @@ def pairing_table_sheet(root: Organization, year: int, today: datetime.date) -> 
 
 def contact_log_sheet(root: Organization, year: int, today: datetime.date) -> Sheet:
     """Return every confirmed contact of the year, oldest first."""
+    from liaison.models import ContactLog
     from liaison.reports import year_contacts
 
     contacts = (
-        year_contacts(root, year).select_related("leader__user", "talent__work_unit", "method")
-        .prefetch_related("topics").order_by("date", "pk")
+        year_contacts(root, year)
+        .annotate(topic_names=_joined_names(ContactLog.topics.through, "contactlog", "contacttopic", outer="pk"))
+        .order_by("date", "pk")
+        .values_list("date", "leader__user__name", "leader__user__username", "talent__name", "talent__work_unit__name",
+                     "method__name", "topic_names", "summary", "opinions", "initiated_by", "place")
     )  # fmt: skip
     columns = [
         (_("No."), 6), (_("Date"), 12), (_("Leader"), 10), (_("Talent"), 10), (_("Work unit"), 24),
@@ -119,10 +166,12 @@ def contact_log_sheet(root: Organization, year: int, today: datetime.date) -> Sh
     ]  # fmt: skip
 
     def rows():
-        for number, c in enumerate(iter_in_chunks(contacts), start=1):
+        initiators = _labels(ContactLog.Initiator)
+        for number, row in enumerate(iter_in_chunks(contacts), start=1):
+            date, leader_name, leader_username, talent, unit, method, topics, summary, opinions, by, place = row
             yield (
-                number, c.date, str(c.leader.user), c.talent.name, c.talent.work_unit.name, c.method.name,
-                "、".join(t.name for t in c.topics.all()), c.summary, c.opinions, c.get_initiated_by_display(), c.place,
+                number, date, _user(leader_name, leader_username), talent, unit, method, topics or "", summary,
+                opinions, initiators.get(by, by), place,
             )  # fmt: skip
 
     return Sheet(title=_("Contact log"), columns=columns, rows=rows())
@@ -132,8 +181,7 @@ def report_appeal_sheet(root: Organization, year: int, today: datetime.date) -> 
     """Return the appeal ledger of the appeals received in the year."""
     from liaison.reports import year_appeals
 
-    appeals = year_appeals(root, year).select_related("talent__work_unit", "category", "handler")
-    return appeal_ledger_sheet(appeals.order_by("received_on", "pk"), today=today)
+    return appeal_ledger_sheet(year_appeals(root, year).order_by("received_on", "pk"), today=today)
 
 
 def below_minimum_sheet(root: Organization, year: int, today: datetime.date) -> Sheet:
@@ -142,8 +190,10 @@ def below_minimum_sheet(root: Organization, year: int, today: datetime.date) -> 
 
     pairings = (
         year_pairings(root, year).with_year_stats(year).filter(met_minimum=False)
-        .select_related("leader__user", "talent__work_unit", "talent__organization", "term")
         .order_by("talent__organization__path", "leader__user__name", "pk")
+        .values_list("talent__organization__name", "leader__user__name", "leader__user__username", "leader__post",
+                     "talent__name", "talent__work_unit__name", "contacts_this_year", "term__min_contacts_per_year",
+                     "last_contact")
     )  # fmt: skip
     columns = [
         (_("No."), 6), (_("Reporting organization"), 14), (_("Leader"), 10), (_("Post"), 16), (_("Talent"), 10),
@@ -151,38 +201,36 @@ def below_minimum_sheet(root: Organization, year: int, today: datetime.date) -> 
     ]  # fmt: skip
 
     def rows():
-        for number, p in enumerate(iter_in_chunks(pairings), start=1):
-            yield (
-                number, p.talent.organization.name, str(p.leader.user), p.leader.post, p.talent.name,
-                p.talent.work_unit.name, p.contacts_this_year, p.term.min_contacts_per_year, p.last_contact,
-            )  # fmt: skip
+        for number, row in enumerate(iter_in_chunks(pairings), start=1):
+            organization, leader_name, leader_username, *rest = row
+            yield (number, organization, _user(leader_name, leader_username), *rest)
 
     return Sheet(title=_("Below the minimum"), columns=columns, rows=rows())
 
 
 def visit_task_sheet(root: Organization, year: int, today: datetime.date) -> Sheet:
     """Return the visit tasks due in the year and their state on ``today`` (DOMAIN.md rule 11)."""
+    from liaison.models import VisitTask
     from liaison.reports import year_visit_tasks
 
     tasks = (
-        year_visit_tasks(root, year).select_related("leader__user", "talent__work_unit", "holiday")
-        .order_by("due_date", "pk")
+        year_visit_tasks(root, year).order_by("due_date", "pk")
+        .values_list("kind", "holiday__name", "leader__user__name", "leader__user__username", "talent__name",
+                     "talent__work_unit__name", "window_start", "due_date", "done_at")
     )  # fmt: skip
     columns = [
         (_("No."), 6), (_("Kind"), 16), (_("Holiday"), 10), (_("Leader"), 10), (_("Talent"), 10),
         (_("Work unit"), 24), (_("Window opens"), 12), (_("Due by"), 12), (_("Done on"), 12), (_("State"), 8),
     ]  # fmt: skip
 
-    def state(task):
-        if task.done_at:
-            return _("Done")
-        return _("Overdue") if task.due_date < today else _("Open")
-
     def rows():
-        for number, t in enumerate(iter_in_chunks(tasks), start=1):
+        kinds, done, overdue, still_open = _labels(VisitTask.Kind), _("Done"), _("Overdue"), _("Open")
+        for number, row in enumerate(iter_in_chunks(tasks), start=1):
+            kind, holiday, leader_name, leader_username, talent, unit, window_start, due_date, done_at = row
+            state = done if done_at else overdue if due_date < today else still_open
             yield (
-                number, t.get_kind_display(), t.holiday.name if t.holiday else "", str(t.leader.user), t.talent.name,
-                t.talent.work_unit.name, t.window_start, t.due_date, t.done_at, state(t),
+                number, kinds.get(kind, kind), holiday or "", _user(leader_name, leader_username), talent, unit,
+                window_start, due_date, done_at, state,
             )  # fmt: skip
 
     return Sheet(title=_("Visit tasks and their state"), columns=columns, rows=rows())

@@ -19,7 +19,6 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Case,
     CharField,
@@ -38,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
+from liaison.aggregates import GroupConcat
 from liaison.models import (
     Appeal,
     Holiday,
@@ -226,16 +226,11 @@ def _iso(date) -> Func:
     return _DateText(date, "%Y-%m-%d")
 
 
-class _GroupConcat(Aggregate):
-    function = "group_concat"
-    output_field = CharField()
-
-
 def _names(field: str, order_by: tuple):
     """The names of a group: an ordered array on PostgreSQL; on SQLite (the demo) one text, in no set order."""
     if connection.vendor == "postgresql":
         return ArrayAgg(field, order_by=order_by)
-    return _GroupConcat(field, Value("、"))
+    return GroupConcat(field, Value("、"))
 
 
 class _AddDays(Func):

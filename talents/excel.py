@@ -14,6 +14,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +42,19 @@ def neutralize(value):
 
 
 def _cell(ws, value):
+    """Return what to append for ``value``: the value itself when openpyxl types it as we would, else a cell.
+
+    A plain value is the fast path (openpyxl tries every appended cell object as a value first and
+    catches the error). Dates get ``yyyy-mm-dd`` from openpyxl itself; datetimes (Shanghai time, to the
+    minute) and text openpyxl would take for an error code (``#N/A``) need a cell of their own.
+    """
+    if type(value) is str:
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+        if not value.startswith("#") or value not in ERROR_CODES:
+            return value
+    elif not isinstance(value, str | datetime.datetime):
+        return value
     value = neutralize(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.make_naive(value)  # Excel has no time zones: Shanghai time
@@ -50,8 +64,6 @@ def _cell(ws, value):
         cell.data_type = "s"
     elif isinstance(value, datetime.datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
     return cell
 
 

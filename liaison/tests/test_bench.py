@@ -5,6 +5,13 @@ import sys
 from pathlib import Path
 
 import environ
+import pytest
+from openpyxl import load_workbook
+
+from liaison.management.commands.bench import _write_plain
+from liaison.reports import report_sheets
+from liaison.tests.report_world import TODAY, YEAR
+from talents.excel import write_workbook
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -28,6 +35,7 @@ def test_bench_prints_the_figures_at_a_tiny_scale(tmp_path):
     assert {"queries", "p50_ms", "p95_ms"} <= page.keys()
     assert figures["admin"]["talent_changelist"]["status"] == 200
     assert {"seconds", "peak_mb", "openpyxl_seconds", "ratio", "method"} <= figures["report"].keys()
+    assert figures["report"]["rows"] == figures["report"]["openpyxl_rows"] > 0
     for name, sweep in figures["sweeps"].items():
         assert sweep["second_run_created"] == 0, name
     for name in ["contact_reminders", "staff_summaries", "no_contact_reminders", "holiday_campaigns", "must_visits",
@@ -44,3 +52,17 @@ def test_bench_refuses_the_configured_database():
     )  # fmt: skip
     assert result.returncode != 0
     assert "must differ" in result.stderr
+
+
+@pytest.mark.django_db
+def test_plain_peer_writes_the_reports_sheets_rows_and_columns(world, township_a, tmp_path):
+    report = write_workbook(tmp_path / "report.xlsx", report_sheets(township_a, YEAR, TODAY))
+    peer = _write_plain(township_a, YEAR, TODAY, str(tmp_path / "peer.xlsx"))
+
+    # 3 summary rows, 2 pairings, 2 contacts, 2 appeals, 1 below the minimum, 2 visit tasks, 3 panorama rows.
+    assert peer == report == 15
+    report_sheets_read = load_workbook(tmp_path / "report.xlsx").worksheets
+    peer_sheets_read = load_workbook(tmp_path / "peer.xlsx").worksheets
+    assert [(ws.max_row, ws.max_column) for ws in peer_sheets_read] == [
+        (ws.max_row, ws.max_column) for ws in report_sheets_read
+    ]

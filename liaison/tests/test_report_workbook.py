@@ -6,6 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from liaison import exports
+from liaison.models import ContactLog, Pairing
 from liaison.reports import appeals_by, contacts_by_month, report_facts, report_sheets, report_summary
 from liaison.tests.report_world import TODAY, YEAR
 from talents.excel import write_workbook
@@ -90,6 +92,14 @@ def test_pairing_table_lists_every_pairing_with_masked_phone(world, township_a):
     assert by_talent["王五"][12] == "未达标"
 
 
+def test_pairing_table_remarks_an_ended_pairing_with_its_reason(world, township_a):
+    Pairing.objects.filter(pk=world["pairing_c"].pk).update(
+        end=datetime.date(2026, 6, 30), end_reason=Pairing.EndReason.TALENT_LEFT
+    )
+    rows = _rows(_workbook(township_a)["联系优秀人才情况一览表"])
+    assert {r[3]: r[12] for r in rows[1:]} == {"张三": None, "王五": "2026-06-30 结束：人才调离"}
+
+
 def test_formula_like_text_stays_text(world, township_a):
     wb = _workbook(township_a)
     table = {r[3]: r for r in _rows(wb["联系优秀人才情况一览表"])}
@@ -99,6 +109,23 @@ def test_formula_like_text_stays_text(world, township_a):
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             assert all(cell.data_type != "f" for cell in row)
+
+
+def test_text_like_an_error_code_stays_text(world, township_a):
+    ContactLog.objects.filter(summary="-2+3").update(place="#N/A")
+    ws = _workbook(township_a)["联系记录"]
+    place = [row[10] for row in ws.iter_rows(min_row=2)][-1]
+    assert (place.value, place.data_type) == ("#N/A", "s")
+
+
+def test_workbook_reads_each_sheet_in_one_query_whatever_the_rows(
+    world, township_a, monkeypatch, django_assert_num_queries
+):
+    # One row per fetch: a per-chunk prefetch or a per-row lookup would add queries here.
+    monkeypatch.setattr(exports, "iter_in_chunks", lambda queryset: queryset.iterator(chunk_size=1))
+    # The summary's facts, one per data sheet (5), the support panorama's three.
+    with django_assert_num_queries(9):
+        _workbook(township_a)
 
 
 def test_no_personal_numbers_in_full(world, township_a):

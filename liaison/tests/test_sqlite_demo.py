@@ -1,9 +1,14 @@
-"""The sweeps' SQL also runs on SQLite, which `make run` uses for the demo (the must-visit hook runs on a click)."""
+"""The sweeps' and the annual report's SQL also run on SQLite, which `make run` uses for the demo.
+
+The must-visit hook runs on a click; the report is built when staff ask for it.
+"""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
@@ -28,19 +33,28 @@ assert holiday.due_date - holiday.window_start == datetime.timedelta(days=7), ho
 assert Notification.objects.filter(kind="contact_reminder").exists()
 assert Notification.objects.filter(kind="appeal_overdue").exists() or Notification.objects.filter(
     kind="visit_overdue").exists()
+from accounts.models import Organization
+from liaison import reports
+from talents.excel import write_workbook
+
+root = Organization.objects.order_by("depth", "path").first()
+sheets = reports.report_sheets(root, 2026, datetime.date(2026, 11, 21))
+write_workbook(TARGET, sheets)
 print("sqlite sweeps ok")
 """
 
 
-def test_the_sweeps_run_on_the_sqlite_demo(tmp_path):
+def test_the_sweeps_and_the_report_run_on_the_sqlite_demo(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")},
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
-    for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo"], ["shell", "-c", CHECK]):
+    check = CHECK.replace("TARGET", repr(str(tmp_path / "report.xlsx")))
+    for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo"], ["shell", "-c", check]):
         result = subprocess.run(  # noqa: S603  (our own manage.py)
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
         )
         assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     assert "sqlite sweeps ok" in result.stdout
+    assert load_workbook(tmp_path / "report.xlsx", read_only=True).sheetnames
