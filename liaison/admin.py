@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdmin
 from liaison.models import (
     AnnualReport,
     Appeal,
@@ -8,7 +9,9 @@ from liaison.models import (
     CalendarDay,
     ContactLog,
     ContactMethod,
+    ContactMonthTally,
     ContactPhoto,
+    ContactTally,
     ContactTopic,
     Delivery,
     Holiday,
@@ -159,3 +162,25 @@ class AnnualReportAdmin(admin.ModelAdmin):
     list_display = ["organization", "year", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status", "year"]
     list_select_related = ["organization"]
+
+
+class TallyAdmin(ReadOnlyAdmin):
+    """Counts kept by database triggers (migrations 0010 and 0012): shown to check a figure, never changed."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactTally)
+class ContactTallyAdmin(TallyAdmin):
+    list_display = ["pairing", "year", "contacts"]
+    list_filter = ["year"]
+    raw_id_fields = ["pairing"]
+    show_full_result_count = False
+
+
+@admin.register(ContactMonthTally)
+class ContactMonthTallyAdmin(TallyAdmin):
+    list_display = ["organization", "year", "month", "method", "contacts"]
+    list_filter = ["year", "method"]
+    list_select_related = ["organization", "method"]
