@@ -64,6 +64,27 @@ def covers_every_organization(user, paths: list[str]) -> bool:
     return bool(found) and sum(len(p) == steplen for p in paths) == found[0].roots
 
 
+def sees_every_talent(user) -> bool:
+    """Whether the user's talent filter keeps every talent: a superuser, or staff of the whole tree.
+
+    A query of rows that all have a talent (appeals, pairings) then needs no semi-join on the talents.
+    """
+    return sees_everything(user) or covers_every_organization(user, staff_paths(user))
+
+
+def talent_paths(user) -> list[str] | None:
+    """The organization paths whose subtrees hold exactly the talents the user sees (``[""]``: every one).
+
+    None when the user also sees talents one by one: a leader those paired with, a liaison officer
+    those of their units. Counts kept per organization (``liaison.AppealTally``) serve the others.
+    """
+    if sees_every_talent(user):
+        return [""]
+    if roles(user) & {"leader", "liaison"}:
+        return None
+    return staff_paths(user)
+
+
 def organization_q(user, path_field: str, roles: tuple[str, ...] = ("staff",)) -> Q:
     """Filter on an organization path field: staff (or the holders of ``roles``) see their subtrees.
 

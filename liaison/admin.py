@@ -6,6 +6,7 @@ from liaison.models import (
     Appeal,
     AppealCategory,
     AppealEvent,
+    AppealTally,
     CalendarDay,
     ContactLog,
     ContactMethod,
@@ -165,7 +166,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
 
 class TallyAdmin(ReadOnlyAdmin):
-    """Counts kept by database triggers (migrations 0010 and 0012): shown to check a figure, never changed."""
+    """Counts kept by database triggers (migrations 0010, 0012 and 0015): shown to check a figure, never changed."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -184,3 +185,10 @@ class ContactMonthTallyAdmin(TallyAdmin):
     list_display = ["organization", "year", "month", "method", "contacts"]
     list_filter = ["year", "method"]
     list_select_related = ["organization", "method"]
+
+
+@admin.register(AppealTally)
+class AppealTallyAdmin(TallyAdmin):
+    list_display = ["organization", "talent_organization", "year", "status", "category", "handler", "appeals"]
+    list_filter = ["year", "status", "category"]
+    list_select_related = ["organization", "talent_organization", "category"]

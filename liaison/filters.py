@@ -33,8 +33,10 @@ class PairingFilter(django_filters.FilterSet):
         model = Pairing
         fields = ["term", "organization", "leader", "state", "compliance"]
 
-    def __init__(self, data=None, *args, user, **kwargs):
+    def __init__(self, data=None, *args, user, year: int, **kwargs):
+        """``year``: the year whose contacts the compliance filter counts."""
         super().__init__(data, *args, **kwargs)
+        self.year = year
         self.filters["term"].queryset = Term.objects.visible_to(user)
         self.filters["organization"].queryset = Organization.objects.visible_to(user)
         self.filters["leader"].queryset = Leader.objects.visible_to(user).select_related("user")
@@ -65,7 +67,7 @@ class PairingFilter(django_filters.FilterSet):
         return queryset.filter(end__isnull=value == "active")
 
     def filter_compliance(self, queryset, name, value):
-        return queryset.filter(end__isnull=True, met_minimum=value == "met")
+        return queryset.with_year_stats(self.year).filter(end__isnull=True, met_minimum=value == "met")
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -1,10 +1,12 @@
 import datetime
 from collections import defaultdict
+from functools import reduce
+from operator import or_
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
@@ -106,19 +108,22 @@ class PairingQuerySet(models.QuerySet):
         contacts and the last contact.
         """
         width = len(root.path) + Organization.steplen
+        # Grouped by the talent's organization id (small keys, no join for a path) and folded here.
+        organizations = Organization.objects.filter(path__startswith=root.path).values_list("pk", "path", "name")
+        organizations = {pk: (path, name) for pk, path, name in organizations}
         groups = (
-            self.annotate(child_path=Substr("talent__organization__path", 1, width))
-            .order_by()
-            .values_list("leader", "child_path")
+            self.order_by()
+            .values_list("leader", "talent__organization_id")
             .annotate(total=models.Count("pk"), due=models.Count("pk", filter=models.Q(met_minimum=False)))
         )
         by_child, by_leader = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
-        for leader, child_path, total, due in groups:
-            for sums in (by_child[child_path], by_leader[leader]):
+        for leader, organization_id, total, due in groups:
+            if organization_id not in organizations:  # an organization added since the first query
+                continue
+            for sums in (by_child[organizations[organization_id][0][:width]], by_leader[leader]):
                 sums[0] += total
                 sums[1] += due
-        named = {path: (pk, name) for path, pk, name in
-                 Organization.objects.filter(path__in=list(by_child)).values_list("path", "pk", "name")}  # fmt: skip
+        named = {path: (pk, name) for pk, (path, name) in organizations.items() if path in by_child}
         children = [
             {"child_path": path, "pk": named.get(path, (root.pk,))[0], "name": named.get(path, (0, root.name))[1],
              "total": total, "met": total - due, "below": due, "rate": round(100 * (total - due) / total, 1)}
@@ -162,8 +167,11 @@ class PairingQuerySet(models.QuerySet):
 
         The year's count is a LEFT JOIN on ``ContactTally`` (one row per pairing and year, kept by
         triggers), so a GROUP BY over every pairing in scope reads no contact; the last contact is a
-        subquery on the index ``contact_confirmed_pairing_date``, read only where it is used.
+        subquery on the index ``contact_confirmed_pairing_date``, read only where it is used. Annotating
+        twice (a filter, then the page) annotates once.
         """
+        if "met_minimum" in self.query.annotations:
+            return self
         last = (
             ContactLog.objects.filter(pairing=models.OuterRef("pk"), confirmed_at__isnull=False)
             .order_by("-date")
@@ -484,8 +492,9 @@ class AppealQuerySet(models.QuerySet):
         to test it, whatever the user's scope. Here the appeals the user sees only as handler or
         co-handler (usually none) are read first, as keys, in one query; what remains is "the talent
         is one the user sees", a semi-join read from the talents' organization for a small scope.
+        Who sees every talent sees every appeal: no semi-join at all.
         """
-        if scoping.sees_everything(user):
+        if scoping.sees_every_talent(user):
             return self
         through_talent = models.Q(talent__in=Talent.objects.visible_to(user))
         co_handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
@@ -502,28 +511,73 @@ class AppealQuerySet(models.QuerySet):
         One GROUP BY status, category and handler (some thousands of rows for a whole city), folded
         here, instead of a query for each figure, each of which reads every appeal in scope again.
         """
-        late = models.Count("deadline", filter=models.Q(deadline__lt=today, status__in=Appeal.OPEN_STATUSES))
-        rows = (
-            self.order_by().values_list("status", "category_id", "handler_id").annotate(n=models.Count("*"), late=late)
+        return _folded(
+            self.order_by()
+            .values_list("status", "category_id", "handler_id")
+            .annotate(n=models.Count("*"), late=_late(today))
         )
-        by_status, by_category, overdue, handler_ids = defaultdict(int), defaultdict(int), 0, set()
-        for status, category, handler_id, n, n_late in rows:
-            by_status[status] += n
-            by_category[category] += n
-            overdue += n_late
-            if handler_id is not None:
-                handler_ids.add(handler_id)
-        return {
-            "total": sum(by_status.values()),
-            "by_status": by_status,
-            "by_category": by_category,
-            "overdue": overdue,
-            "handler_ids": handler_ids,
-        }
+
+    def ledger_counts_for(self, user, today: datetime.date) -> dict:
+        """``ledger_for(user).ledger_counts(today)``, read from ``AppealTally`` where it can be, in one query.
+
+        For staff (whose talents are whole organization subtrees, ``scoping.talent_paths``) the counts
+        come from the kept counts of their subtrees; the overdue appeals (which change with the date)
+        from the open ones, through the partial index ``appeal_open_deadline``; the appeals seen only as
+        handler or co-handler from the appeals themselves. Leaders and liaison officers: counted live.
+        """
+        paths = scoping.talent_paths(user)
+        if paths is None:
+            return self.ledger_for(user).ledger_counts(today)
+
+        def in_scope(field: str) -> models.Q:
+            if paths == [""]:
+                return scoping.EVERYTHING
+            return reduce(or_, (models.Q(**{f"{field}__startswith": p}) for p in paths), scoping.NOTHING)
+
+        handler = Coalesce("handler_id", 0, output_field=models.IntegerField())
+        kept = (
+            AppealTally.objects.filter(in_scope("talent_organization__path")).exclude(appeals=0).order_by()
+            .values_list("status", "category_id", "handler").annotate(n=models.Sum("appeals"), late=models.Value(0))
+        )  # fmt: skip
+        late = (
+            self.overdue(today).filter(in_scope("talent__organization__path")).order_by()
+            .values_list("status", "category_id", handler).annotate(n=models.Value(0), late=models.Count("*"))
+        )  # fmt: skip
+        parts = [kept, late]
+        if paths != [""]:  # the appeals handled (one part each, so that each reads its own index) out of scope
+            co_handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
+            for handled in (models.Q(handler_id=user.pk), models.Q(pk__in=co_handled) & ~models.Q(handler_id=user.pk)):
+                parts.append(
+                    self.filter(handled).exclude(in_scope("talent__organization__path")).order_by()
+                    .values_list("status", "category_id", handler).annotate(n=models.Count("*"), late=_late(today))
+                )  # fmt: skip
+        return _folded(parts[0].union(*parts[1:], all=True))
 
     def overdue(self, today: datetime.date):
         """Past the deadline and not yet resolved."""
         return self.filter(deadline__lt=today, status__in=Appeal.OPEN_STATUSES)
+
+
+def _late(today: datetime.date):
+    return models.Count("pk", filter=models.Q(deadline__lt=today, status__in=Appeal.OPEN_STATUSES))
+
+
+def _folded(rows) -> dict:
+    """Fold ``(status, category id, handler id, appeals, overdue)`` rows into the ledger's counts."""
+    by_status, by_category, overdue, handler_ids = defaultdict(int), defaultdict(int), 0, set()
+    for status, category, handler_id, n, n_late in rows:
+        by_status[status] += n
+        by_category[category] += n
+        overdue += n_late
+        if handler_id and n:
+            handler_ids.add(handler_id)
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_category": by_category,
+        "overdue": overdue,
+        "handler_ids": handler_ids,
+    }
 
 
 class Appeal(models.Model):
@@ -608,8 +662,10 @@ class Appeal(models.Model):
             models.Index(fields=["organization", "status"], name="appeal_org_status"),
             models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
             # The open appeals by deadline, read in order (the dashboard's most overdue): OPEN_STATUSES.
+            # Its columns cover the overdue counts (AppealQuerySet.ledger_counts_for, report_facts) too.
             models.Index(
                 fields=["deadline"],
+                include=["talent", "organization", "status", "category", "handler", "received_on"],
                 condition=models.Q(status__in=["registered", "assigned", "in_progress"]),
                 name="appeal_open_deadline",
             ),
@@ -626,6 +682,44 @@ class Appeal(models.Model):
 
     def is_overdue(self, today: datetime.date) -> bool:
         return bool(self.deadline and self.deadline < today and self.status in self.OPEN_STATUSES)
+
+
+class AppealTally(models.Model):
+    """How many appeals there are per organization, year received, status, category, handler and satisfaction.
+
+    The ledger's counts and the dashboard's without reading every appeal (rules 7, 12 and 14). Kept by
+    database triggers on ``liaison_appeal`` and ``talents_talent`` (migration ``0015_appeal_tally``), so
+    every write path counts, as with ``ContactTally``; Django never writes it. ``organization`` is the
+    appeal's own (the talent's when it was registered: the report's rows), ``talent_organization`` the
+    talent's now (the ledger's scope, moved with the talent); ``handler`` is a user id, 0 for none.
+    Whether an appeal is overdue changes with the date, so it is never counted here.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    talent_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("talent's organization")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=Appeal.Status.choices)
+    category = models.ForeignKey(AppealCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    handler = models.IntegerField(_("handler (user id, 0 for none)"))
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, blank=True)
+    appeals = models.IntegerField(_("appeals"), default=0)
+
+    class Meta:
+        verbose_name = _("appeal count")
+        verbose_name_plural = _("appeal counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "talent_organization", "year", "status", "category", "handler", "satisfaction"],
+                name="appeal_tally_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} {self.status} {self.category_id}: {self.appeals}"
 
 
 class AppealEvent(models.Model):

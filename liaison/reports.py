@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,8 @@ from accounts.models import Organization, User
 from liaison.models import (
     AnnualReport,
     Appeal,
+    AppealCategory,
+    AppealTally,
     ContactLog,
     ContactMethod,
     ContactMonthTally,
@@ -39,7 +40,6 @@ from talents.models import Talent
 # Below this many pairings and contacts a workbook is built inside the request; above, by a worker.
 SMALL_REPORT_ROWS = 20_000
 PROGRESS_EVERY = 1000
-SEP = "\x1f"  # joins the parts of a grouping key; never typed in a name
 RESOLVED_STATUSES = (Appeal.Status.RESOLVED, Appeal.Status.FOLLOWED_UP, Appeal.Status.CLOSED)
 SATISFACTION_KEYS = {
     Appeal.Satisfaction.SATISFIED: "satisfied",
@@ -95,16 +95,23 @@ def report_size(root: Organization, year: int) -> int:
 
 
 Named = namedtuple("Named", "pk path name")
+# What a part of the facts is grouped by, besides the organization: two numbers and two texts.
+Key = namedtuple("Key", "i1 i2 t1 t2")
 
 
 @dataclass
 class Facts:
-    """Grouped counts of a subtree's year: ``counts[(kind, child_path, key)] = n``."""
+    """Grouped counts of a subtree's year: ``counts[(kind, child_path, key)] = n``, ``key`` a ``Key``.
+
+    The keys by kind: pairings (met 0/1); contacts (method id, month); appeals (category id, 0, status,
+    satisfaction); visits (done 0/1, overdue 0/1); leaders, talents and overdue_appeals none.
+    """
 
     root: Organization
     year: int
     organizations: list  # Named: root first, then its children in tree order
     methods: list  # Named: the contact methods in their sort order
+    categories: dict = field(default_factory=dict)  # appeal category id: name
     counts: dict = field(default_factory=dict)
 
     def items(self, kind: str):
@@ -113,68 +120,83 @@ class Facts:
                 yield child, key, n
 
 
-def _grouped(queryset, kind: str, path_field: str, key, width: int, n=None):
+ZERO, EMPTY = Value(0), Value("")
+
+
+def _grouped(queryset, kind: str, organization_field: str, i1=ZERO, i2=ZERO, t1=EMPTY, t2=EMPTY, n=None):
+    """One part of the facts: ``queryset`` counted per organization (its id, not its path) and key.
+
+    Grouping by the organization's id and plain columns, not by a prefix of the path and a joined
+    text, lets PostgreSQL hash small keys; ``report_facts`` folds the organizations into children.
+    """
     return (
         queryset.order_by()
-        .annotate(r_kind=Value(kind), r_child=Substr(path_field, 1, width), r_key=key)
-        .values_list("r_kind", "r_child", "r_key")
+        .annotate(r_kind=Value(kind), r_org=F(organization_field), r_i1=i1, r_i2=i2, r_t1=t1, r_t2=t2)
+        .values_list("r_kind", "r_org", "r_i1", "r_i2", "r_t1", "r_t2")
         .annotate(r_n=n or Count("pk"))
     )
 
 
-def _text(expression):
-    return Cast(expression, models.CharField())
+def _named(queryset, kind: str, path=EMPTY, order=ZERO):
+    """Names riding along with the counts: ``(kind, pk, order, 0, path, name, 0)``."""
+    return (
+        queryset.order_by()
+        .annotate(r_kind=Value(kind), r_org=F("pk"), r_i1=order, r_i2=ZERO, r_t1=path, r_t2=F("name"), r_n=ZERO)
+        .values_list("r_kind", "r_org", "r_i1", "r_i2", "r_t1", "r_t2", "r_n")
+    )
 
 
 def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     """Count everything the report shows per child organization of ``root``, in one UNION query.
 
     The root's own row collects what is attached to ``root`` itself (its child path is its own path).
-    The names of the organizations and contact methods ride along in the same query, so a page
-    built on the facts (the dashboard) stays within its query budget.
+    The names of the organizations, contact methods and appeal categories ride along in the same
+    query, so a page built on the facts (the dashboard) stays within its query budget.
     """
     width = len(root.path) + Organization.steplen
-    flag = lambda condition: models.Case(models.When(condition, then=Value("1")), default=Value("0"))  # noqa: E731
-    overdue_appeal = Q(deadline__lt=today, status__in=Appeal.OPEN_STATUSES)
+    flag = lambda condition: models.Case(models.When(condition, then=Value(1)), default=Value(0))  # noqa: E731
     parts = [
         _grouped(Leader.objects.filter(organization__path__startswith=root.path, is_active=True),
-                 "leaders", "organization__path", Value(""), width),
+                 "leaders", "organization_id"),
         _grouped(Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE),
-                 "talents", "organization__path", Value(""), width),
-        _grouped(year_pairings(root, year).with_year_stats(year), "pairings", "talent__organization__path",
-                 flag(Q(met_minimum=True)), width),
+                 "talents", "organization_id"),
+        _grouped(year_pairings(root, year).with_year_stats(year), "pairings", "talent__organization_id",
+                 flag(Q(met_minimum=True))),
         # The year's contacts from their monthly counts (kept by triggers), not from every contact.
         _grouped(ContactMonthTally.objects.filter(organization__path__startswith=root.path, year=year)
-                 .exclude(contacts=0), "contacts", "organization__path",
-                 Concat(_text("method_id"), Value(SEP), _text("month")), width, n=Sum("contacts")),
-        _grouped(year_appeals(root, year), "appeals", "organization__path",
-                 Concat("status", Value(SEP), "satisfaction", Value(SEP), flag(overdue_appeal), Value(SEP),
-                        "category__name"), width),
-        _grouped(year_visit_tasks(root, year), "visits", "talent__organization__path",
-                 Concat(flag(Q(done_at__isnull=False)), Value(SEP),
-                        flag(Q(done_at__isnull=True, due_date__lt=today))), width),
-        _named(Organization.objects.filter(path__startswith=root.path, depth__lte=root.depth + 1), "org",
-               F("path"), F("depth")),
-        _named(ContactMethod.objects.all(), "method", _text("pk"), F("sort_order")),
+                 .exclude(contacts=0), "contacts", "organization_id", F("method_id"), F("month"),
+                 n=Sum("contacts")),
+        # The year's appeals from their kept counts; whether one is overdue changes with the date, so the
+        # overdue ones are counted from the open appeals (the partial index appeal_open_deadline).
+        _grouped(AppealTally.objects.filter(organization__path__startswith=root.path, year=year).exclude(appeals=0),
+                 "appeals", "organization_id", F("category_id"), t1=F("status"), t2=F("satisfaction"),
+                 n=Sum("appeals")),
+        _grouped(year_appeals(root, year).overdue(today), "overdue_appeals", "organization_id"),
+        _grouped(year_visit_tasks(root, year), "visits", "talent__organization_id",
+                 flag(Q(done_at__isnull=False)), flag(Q(done_at__isnull=True, due_date__lt=today))),
+        _named(Organization.objects.filter(path__startswith=root.path), "org", F("path"), F("depth")),
+        _named(ContactMethod.objects.all(), "method", order=F("sort_order")),
+        _named(AppealCategory.objects.all(), "category"),
     ]  # fmt: skip
-    counts, organizations, methods = {}, [], []
-    for kind, child, key, n in parts[0].union(*parts[1:], all=True):
+    rows = list(parts[0].union(*parts[1:], all=True))
+    child_of, organizations, methods, categories = {}, [], [], {}
+    for kind, pk, i1, _i2, t1, t2, _n in rows:
         if kind == "org":
-            organizations.append((n, child, Named(None, child, key)))
+            child_of[pk] = t1[:width]
+            if i1 <= root.depth + 1:  # the root and its children
+                organizations.append(Named(None, t1, t2))
         elif kind == "method":
-            methods.append((n, key, Named(int(child), "", key)))
-        else:
-            counts[(kind, child, key)] = n
-    organizations = [named for _depth, _path, named in sorted(organizations, key=lambda o: o[1])]
+            methods.append((i1, t2, Named(pk, "", t2)))
+        elif kind == "category":
+            categories[pk] = t2
+    counts = defaultdict(int)
+    for kind, pk, i1, i2, t1, t2, n in rows:
+        if kind not in ("org", "method", "category") and pk in child_of:
+            counts[(kind, child_of[pk], Key(i1, i2, t1, t2))] += n
+    organizations.sort(key=lambda o: o.path)
     methods = [named for _order, _name, named in sorted(methods, key=lambda m: m[:2])]
-    return Facts(root=root, year=year, organizations=organizations, methods=methods, counts=counts)
-
-
-def _named(queryset, kind: str, child, order):
-    return (
-        queryset.order_by()
-        .annotate(r_kind=Value(kind), r_child=child, r_key=F("name"), r_n=order)
-        .values_list("r_kind", "r_child", "r_key", "r_n")
+    return Facts(
+        root=root, year=year, organizations=organizations, methods=methods, categories=categories, counts=dict(counts)
     )
 
 
@@ -196,26 +218,23 @@ def report_summary(root: Organization, year: int, today: datetime.date, facts: F
         row = rows.get(child)
         if row is None:  # an organization added between the two queries
             continue
-        if kind in ("leaders", "talents"):
+        if kind in ("leaders", "talents", "overdue_appeals"):
             row[kind] += n
         elif kind == "pairings":
             row["pairings"] += n
-            row["met"] += n if key == "1" else 0
+            row["met"] += n * key.i1
         elif kind == "contacts":
-            by_method[(child, int(key.split(SEP)[0]))] += n
+            by_method[(child, key.i1)] += n
             row["contacts"] += n
         elif kind == "appeals":
-            status, satisfaction, overdue, _category = key.split(SEP, 3)
             row["appeals"] += n
-            row["resolved"] += n if status in RESOLVED_STATUSES else 0
-            row["overdue_appeals"] += n if overdue == "1" else 0
-            if satisfaction in SATISFACTION_KEYS:
-                row[SATISFACTION_KEYS[satisfaction]] += n
+            row["resolved"] += n if key.t1 in RESOLVED_STATUSES else 0
+            if key.t2 in SATISFACTION_KEYS:
+                row[SATISFACTION_KEYS[key.t2]] += n
         elif kind == "visits":
-            done, late = key.split(SEP)
             row["visits_due"] += n
-            row["visits_done"] += n if done == "1" else 0
-            row["visits_overdue"] += n if late == "1" else 0
+            row["visits_done"] += n * key.i1
+            row["visits_overdue"] += n * key.i2
     result = list(rows.values())
     for row in result:
         row["methods"] = [[m.name, by_method[(row["path"], m.pk)]] for m in facts.methods]
@@ -230,7 +249,7 @@ def contacts_by_month(facts: Facts) -> list[int]:
     """Confirmed contacts of the year per month, January first."""
     months = [0] * 12
     for _child, key, n in facts.items("contacts"):
-        months[int(key.split(SEP)[1]) - 1] += n
+        months[key.i2 - 1] += n
     return months
 
 
@@ -238,8 +257,7 @@ def appeals_by(facts: Facts, part: str) -> list[tuple[str, int]]:
     """The year's appeals counted by ``status`` (labels, in workflow order) or ``category`` (most first)."""
     counts = defaultdict(int)
     for _child, key, n in facts.items("appeals"):
-        status, _satisfaction, _overdue, category = key.split(SEP, 3)
-        counts[status if part == "status" else category] += n
+        counts[key.t1 if part == "status" else facts.categories.get(key.i1, "")] += n
     if part == "status":
         return [(label, counts[value]) for value, label in Appeal.Status.choices]
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

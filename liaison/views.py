@@ -284,16 +284,20 @@ def leader_handover(request, pk):
 @staff_required
 def pairing_list(request):
     year = timezone.localdate().year
-    base = (
-        Pairing.objects.visible_to(request.user)
-        .select_related("leader__user", "talent__work_unit", "term")
+    pairing_filter = PairingFilter(request.GET, queryset=Pairing.objects.visible_to(request.user), user=request.user,
+                                   year=year)  # fmt: skip
+    rows = pairing_filter.qs
+    count = rows.count()  # joins what the chosen filters need only: this year's counts if filtered on them
+    rows = (
+        rows.select_related("leader__user", "talent__work_unit", "term")
         .with_year_stats(year)
         # Each leader's talents together, read from the index pairing_end_leader (a leader's name would
         # need every row joined and sorted first); total, for ReversiblePaginator.
         .order_by("end", "leader_id", "talent__name_pinyin", "pk")
     )
-    pairing_filter = PairingFilter(request.GET, queryset=base, user=request.user)
-    page = ReversiblePaginator(pairing_filter.qs, 30, by_keys=True).get_page(request.GET.get("page"))
+    paginator = ReversiblePaginator(rows, 30, by_keys=True)
+    paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": pairing_filter, "page": page, "query": query.urlencode(), "year": year}
@@ -414,8 +418,8 @@ def appeal_list(request):
     today = timezone.localdate()
     appeals = Appeal.objects.ledger_for(request.user)
     categories = dict(AppealCategory.objects.values_list("pk", "name"))
-    # One pass over the user's appeals gives the counts, the total and the handler choices.
-    counts = appeals.ledger_counts(today)
+    # One query gives the counts, the total and the handler choices (from the kept counts for staff).
+    counts = Appeal.objects.ledger_counts_for(request.user, today)
     appeal_filter = AppealFilter(
         request.GET, queryset=appeals.select_related("talent__work_unit", "category", "handler"), user=request.user,
         today=today, categories=categories, handler_ids=counts["handler_ids"],

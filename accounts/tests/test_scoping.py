@@ -68,6 +68,24 @@ def test_a_second_top_level_organization_brings_the_filter_back(county_staff, co
     assert scoping.organization_q(both, "path") is scoping.EVERYTHING
 
 
+def test_who_sees_every_talent(county_staff, staff_a, leader_a, township_a):
+    root = User.objects.create(username="root", is_superuser=True)
+    assert scoping.sees_every_talent(root) and scoping.sees_every_talent(county_staff)
+    assert not scoping.sees_every_talent(staff_a) and not scoping.sees_every_talent(leader_a)
+    OrganizationFactory(name="另一县")
+    county_staff._memberships_cache = None
+    assert not scoping.sees_every_talent(county_staff)
+
+
+def test_talent_paths(county_staff, staff_a, leader_a, liaison_a, township_a):
+    assert scoping.talent_paths(county_staff) == [""]
+    assert scoping.talent_paths(staff_a) == [township_a.path]
+    assert scoping.talent_paths(leader_a) is None and scoping.talent_paths(liaison_a) is None
+    MembershipFactory(user=staff_a, organization=township_a, role="leader")
+    staff_a._memberships_cache = None
+    assert scoping.talent_paths(staff_a) is None
+
+
 def test_everything_stays_everything_when_or_ed(county_staff, leader_a, township_a):
     # An empty Q() OR-ed with a condition becomes that condition; EVERYTHING must not.
     q = scoping.organization_q(county_staff, "path") | Q(pk__in=[])
