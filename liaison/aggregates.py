@@ -1,8 +1,8 @@
 """Aggregates that name a group's items, on PostgreSQL and on SQLite (the `make run` demo)."""
 
-from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
 from django.db import connection
-from django.db.models import Aggregate, CharField, Value
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Replace
 
 
@@ -21,3 +21,23 @@ def joined(field: str, *, delimiter: str = "、", order_by=(), distinct: bool = 
     if distinct:  # SQLite takes DISTINCT with one argument only, so its own separator, replaced
         return Replace(GroupConcat(field, distinct=True), Value(","), Value(delimiter))
     return GroupConcat(field, Value(delimiter))
+
+
+def joined_names(through, owner: str, item: str, *, outer: str) -> Subquery:
+    """The names of a row's many-to-many items, joined by 、 in their model's order (sort order, name).
+
+    ``through`` is the many-to-many table, ``owner`` and ``item`` its two foreign keys, ``outer`` the
+    outer row's field that ``owner`` points at.
+    """
+    names = (
+        through.objects.filter(**{owner: OuterRef(outer)}).order_by().values(owner)
+        .annotate(names=joined(f"{item}__name", order_by=(f"{item}__sort_order", f"{item}__name")))
+    )  # fmt: skip
+    return Subquery(names.values("names"))
+
+
+def name_list(field: str, *, order_by: tuple):
+    """The names of a group: an ordered array on PostgreSQL; on SQLite (the demo) one text, in no set order."""
+    if connection.vendor == "postgresql":
+        return ArrayAgg(field, order_by=order_by)
+    return GroupConcat(field, Value("、"))

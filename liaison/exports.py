@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from liaison.aggregates import joined
+from liaison.aggregates import joined, joined_names
 from talents.excel import Sheet, iter_in_chunks
 from talents.models import Talent, mask_phone
 
@@ -23,15 +23,6 @@ def _labels(choices) -> dict:
 def _user(name: str | None, username: str | None) -> str:
     """A user as ``str(user)`` shows them (name, else username); empty for no user."""
     return name or username or ""
-
-
-def _joined_names(through, owner: str, item: str, outer: str):
-    """The names of a row's many-to-many items, joined by 、 in their model's order (sort order, name)."""
-    names = (
-        through.objects.filter(**{owner: OuterRef(outer)}).order_by().values(owner)
-        .annotate(names=joined(f"{item}__name", order_by=(f"{item}__sort_order", f"{item}__name")))
-    )  # fmt: skip
-    return Subquery(names.values("names"))
 
 
 def appeal_ledger_sheet(appeals, *, today: datetime.date) -> Sheet:
@@ -117,7 +108,7 @@ def pairing_table_sheet(root: Organization, year: int, today: datetime.date) -> 
 
     pairings = (
         year_pairings(root, year).with_year_stats(year)
-        .annotate(categories=_joined_names(Talent.categories.through, "talent", "talentcategory", outer="talent"),
+        .annotate(categories=joined_names(Talent.categories.through, "talent", "talentcategory", outer="talent"),
                   methods_used=_year_methods(year))
         .order_by("leader__organization__path", "leader__user__name", "pk")
         .values_list("leader__user__name", "leader__user__username", "leader__post", "talent__name",
@@ -154,7 +145,7 @@ def contact_log_sheet(root: Organization, year: int, today: datetime.date) -> Sh
 
     contacts = (
         year_contacts(root, year)
-        .annotate(topic_names=_joined_names(ContactLog.topics.through, "contactlog", "contacttopic", outer="pk"))
+        .annotate(topic_names=joined_names(ContactLog.topics.through, "contactlog", "contacttopic", outer="pk"))
         .order_by("date", "pk")
         .values_list("date", "leader__user__name", "leader__user__username", "talent__name", "talent__work_unit__name",
                      "method__name", "topic_names", "summary", "opinions", "initiated_by", "place")

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from borax.calendars.lunardate import LunarDate
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
@@ -37,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
-from liaison.aggregates import GroupConcat
+from liaison.aggregates import name_list
 from liaison.models import (
     Appeal,
     Holiday,
@@ -226,13 +225,6 @@ def _iso(date) -> Func:
     return _DateText(date, "%Y-%m-%d")
 
 
-def _names(field: str, order_by: tuple):
-    """The names of a group: an ordered array on PostgreSQL; on SQLite (the demo) one text, in no set order."""
-    if connection.vendor == "postgresql":
-        return ArrayAgg(field, order_by=order_by)
-    return GroupConcat(field, Value("、"))
-
-
 class _AddDays(Func):
     """``date + days`` (an integer expression) as a date: PostgreSQL adds them, SQLite needs date()."""
 
@@ -375,7 +367,7 @@ def contact_reminders(day: datetime.date, policies: PolicyMap) -> int:
         .filter(met_minimum=False)
         .order_by()
         .values("leader__user_id")
-        .annotate(count=Count("*"), names=_names("talent__name", order_by=("-start", "pk")))
+        .annotate(count=Count("*"), names=name_list("talent__name", order_by=("-start", "pk")))
     )
     first_names = F("names")
     if connection.vendor == "postgresql":

@@ -2,13 +2,16 @@
 
 from django.core.paginator import Paginator
 
+from talents.paging import read_slice
+
 
 class ChainedPaginator(Paginator):
     """Page through ``parts``, (queryset, count) pairs, as one list: the first's rows, then the next's.
 
     The counts come from figures the page shows anyway, so paging runs no ``COUNT``. A part read past
-    its middle is read through its reversed ordering, as ``talents.paging.ReversiblePaginator`` does,
-    so the last page costs what the first does. Each ordering must be total (end on the primary key).
+    its middle is read through its reversed ordering (``talents.paging.read_slice``, as
+    ``ReversiblePaginator`` reads it), so the last page costs what the first does. Each ordering must
+    be total (end on the primary key).
     """
 
     def __init__(self, parts: list[tuple], per_page: int, **kwargs):
@@ -26,15 +29,6 @@ class ChainedPaginator(Paginator):
         for queryset, n in self.parts:
             low, high = max(bottom - start, 0), min(top - start, n)
             if low < high:
-                rows += _slice(queryset, low, high, n)
+                rows += read_slice(queryset, low, high, n)
             start += n
         return self._get_page(rows, number, self)
-
-
-def _slice(queryset, low: int, high: int, n: int) -> list:
-    """Rows ``low`` to ``high`` of the ``n`` rows of ``queryset``, read from its nearer end."""
-    if low <= n // 2:
-        return list(queryset[low:high])
-    rows = list(queryset.reverse()[n - high : n - low])
-    rows.reverse()
-    return rows

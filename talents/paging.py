@@ -3,6 +3,28 @@
 from django.core.paginator import Paginator
 
 
+def read_slice(rows, low: int, high: int, count: int, *, by_keys: bool = False) -> list:
+    """Rows ``low`` to ``high`` of the ``count`` rows of the ordered queryset ``rows``, read from its nearer end.
+
+    Past the middle, the rows are read through the reversed ordering and flipped back, so ``OFFSET``
+    stays below ``count / 2``. With ``by_keys``, the slice's primary keys are read first and the rows
+    then fetched for those keys only (see ``ReversiblePaginator``).
+    """
+    ordered = rows
+    backwards = low > count // 2
+    if backwards:
+        ordered, low, high = rows.reverse(), count - high, count - low
+    if by_keys:
+        keys = list(ordered.values_list("pk", flat=True)[low:high])
+        by_pk = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
+        page = [by_pk[pk] for pk in keys]
+    else:
+        page = list(ordered[low:high])
+    if backwards:
+        page.reverse()
+    return page
+
+
 class ReversiblePaginator(Paginator):
     """Read pages past the middle through the reversed ordering, then flip the rows.
 
@@ -25,18 +47,7 @@ class ReversiblePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.object_list
-        if not getattr(rows, "ordered", False):
+        if not getattr(self.object_list, "ordered", False):
             return super().page(number)
-        backwards = bottom > self.count // 2
-        if backwards:
-            rows, bottom, top = rows.reverse(), self.count - top, self.count - bottom
-        if self.by_keys:
-            keys = list(rows.values_list("pk", flat=True)[bottom:top])
-            by_pk = {row.pk: row for row in self.object_list.order_by().filter(pk__in=keys)}
-            rows = [by_pk[pk] for pk in keys]
-        else:
-            rows = list(rows[bottom:top])
-        if backwards:
-            rows.reverse()
+        rows = read_slice(self.object_list, bottom, top, self.count, by_keys=self.by_keys)
         return self._get_page(rows, number, self)

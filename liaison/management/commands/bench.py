@@ -16,11 +16,10 @@ import time
 
 import psycopg2
 from django.conf import settings
-from django.contrib.postgres.aggregates import StringAgg
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, Value, When
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +27,8 @@ from openpyxl import Workbook
 
 from accounts.models import Organization, User
 from liaison import bench_data, sweeps
+from liaison.aggregates import joined_names
+from liaison.exports import _year_methods
 from liaison.models import Appeal, ContactLog, Leader, Pairing
 from talents.excel import write_workbook
 from talents.models import Talent
@@ -426,8 +427,8 @@ def _plain_sheets(root: Organization, year: int, today: datetime.date):
     yield "summary", header, (_summary_values(r) for r in summary), False
     pairings = (
         year_pairings(root, year).with_year_stats(year)
-        .annotate(category_names=_joined_names(Talent.categories.through, "talent", "talentcategory"),
-                  methods_used=_joined_methods(year))
+        .annotate(category_names=joined_names(Talent.categories.through, "talent", "talentcategory", outer="talent"),
+                  methods_used=_year_methods(year))
         .order_by("leader__organization__path", "leader__user__name", "pk")
     )  # fmt: skip
     yield "pairings", *plain(
@@ -437,7 +438,7 @@ def _plain_sheets(root: Organization, year: int, today: datetime.date):
     ), True  # fmt: skip
     contacts = (
         year_contacts(root, year)
-        .annotate(topic_names=_joined_names(ContactLog.topics.through, "contactlog", "contacttopic", outer="pk"))
+        .annotate(topic_names=joined_names(ContactLog.topics.through, "contactlog", "contacttopic", outer="pk"))
         .order_by("date", "pk")
     )
     yield "contacts", *plain(
@@ -481,22 +482,3 @@ def _summary_values(row: dict) -> tuple:
     values = [row[key] for key in COUNT_COLUMNS if key != "methods"]
     at = COUNT_COLUMNS.index("methods")
     return (row["name"], *values[:at], *(n for _name, n in row["methods"]), *values[at:])
-
-
-def _joined_names(through, owner: str, item: str, outer: str = "talent"):
-    """The names of a row's many-to-many items, joined by 、 in their model's order (sort order, name)."""
-    names = (
-        through.objects.filter(**{owner: OuterRef(outer)}).order_by().values(owner)
-        .annotate(names=StringAgg(f"{item}__name", delimiter="、", order_by=(f"{item}__sort_order", f"{item}__name")))
-    )  # fmt: skip
-    return Subquery(names.values("names"))
-
-
-def _joined_methods(year: int):
-    """The contact methods a pairing used in ``year``, distinct, by name."""
-    contacts = ContactLog.objects.filter(pairing=OuterRef("pk"), date__year=year, confirmed_at__isnull=False)
-    names = (
-        contacts.order_by().values("pairing")
-        .annotate(names=StringAgg("method__name", delimiter="、", distinct=True, order_by="method__name"))
-    )  # fmt: skip
-    return Subquery(names.values("names"))
