@@ -1,7 +1,5 @@
 import datetime
 from collections import defaultdict
-from functools import reduce
-from operator import or_
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -529,10 +527,8 @@ class AppealQuerySet(models.QuerySet):
         if paths is None:
             return self.ledger_for(user).ledger_counts(today)
 
-        def in_scope(field: str) -> models.Q:
-            if paths == [""]:
-                return scoping.EVERYTHING
-            return reduce(or_, (models.Q(**{f"{field}__startswith": p}) for p in paths), scoping.NOTHING)
+        def in_scope(field: str) -> models.Q:  # the talent filter of a staff user, on another path field
+            return scoping.organization_q(user, field)
 
         handler = Coalesce("handler_id", 0, output_field=models.IntegerField())
         kept = (
