@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from liaison.tests.factories import LeaderFactory, PairingFactory, TermFactory
@@ -26,6 +27,13 @@ from talents.tests.factories import TalentFactory, WorkUnitFactory
 
 ROOT = Path(__file__).resolve().parent
 PASSWORD = "Correct-horse-42"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash the tests' passwords with few rounds (accounts/tests/hashers.py); production keeps Django's."""
+    with override_settings(PASSWORD_HASHERS=["accounts.tests.hashers.FastPBKDF2PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
