@@ -1,6 +1,7 @@
 """Aggregates that name a group's items, on PostgreSQL and on SQLite (the `make run` demo)."""
 
 from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Replace
@@ -41,3 +42,18 @@ def name_list(field: str, *, order_by: tuple):
     if connection.vendor == "postgresql":
         return ArrayAgg(field, order_by=order_by)
     return GroupConcat(field, Value("、"))
+
+
+def rows_around(queryset, sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Run ``sql`` around the SQL of ``queryset`` (its ``{rows}``); no rows when the queryset matches none.
+
+    For what the ORM cannot say in one statement, such as one scan of a queryset counted two ways
+    (a CTE read twice); ``params`` follow the queryset's own.
+    """
+    try:
+        inner, inner_params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(rows=inner), [*inner_params, *params])
+        return cursor.fetchall()

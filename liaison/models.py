@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.models import Organization
+from liaison.aggregates import rows_around
 from talents.models import ImportBatch, Talent
 
 
@@ -81,6 +82,15 @@ class Term(models.Model):
         return self.name
 
 
+# The compliance page's two tables from one scan of the pairings in scope: (0, organization, pairings, due)
+# per talent's organization, then (1, leader, pairings, due) for the leaders with most talents due.
+COMPLIANCE_SQL = """WITH p (leader, organization, due) AS ({rows})
+SELECT 0, organization, COUNT(*), SUM(due) FROM p GROUP BY organization
+UNION ALL
+SELECT * FROM (SELECT 1, leader, COUNT(*), SUM(due) AS leader_due FROM p GROUP BY leader
+    ORDER BY leader_due DESC, leader LIMIT %s) AS top_leaders"""
+
+
 class PairingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Pairings of talents the user may see; a leader sees their own, ended ones included."""
@@ -99,26 +109,24 @@ class PairingQuerySet(models.QuerySet):
     def compliance_figures(self, root: Organization, limit: int = 100) -> tuple[list[dict], list[dict]]:
         """Return the figures per child organization of ``root`` and the scorecards of ``limit`` leaders.
 
-        Needs ``with_year_stats``. One pass counts pairings and those due per leader and child
-        organization (about one row per leader) and is folded here into both tables, so the per-pairing
-        subqueries run once, not once per table; pairings of talents attached to ``root`` itself form
-        their own row. The leaders with most talents due come first; only theirs are read again for
-        contacts and the last contact.
+        Needs ``with_year_stats``. One scan of the pairings (a CTE read twice) is counted per talent's
+        organization and per leader in the database, so about a hundred rows come back however many
+        pairings there are: the organizations' rows, folded here into children of ``root`` (pairings of
+        talents attached to ``root`` itself form their own row), and the ``limit`` leaders with most
+        talents due (ties by id). Only those leaders are read again for contacts and the last contact.
         """
         width = len(root.path) + Organization.steplen
-        # Grouped by the talent's organization id (small keys, no join for a path) and folded here.
         organizations = Organization.objects.filter(path__startswith=root.path).values_list("pk", "path", "name")
         organizations = {pk: (path, name) for pk, path, name in organizations}
-        groups = (
-            self.order_by()
-            .values_list("leader", "talent__organization_id")
-            .annotate(total=models.Count("pk"), due=models.Count("pk", filter=models.Q(met_minimum=False)))
-        )
-        by_child, by_leader = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
-        for leader, organization_id, total, due in groups:
-            if organization_id not in organizations:  # an organization added since the first query
-                continue
-            for sums in (by_child[organizations[organization_id][0][:width]], by_leader[leader]):
+        due = models.Case(models.When(met_minimum=False, then=models.Value(1)), default=models.Value(0))
+        pairings = self.order_by().annotate(is_due=due).values_list("leader_id", "talent__organization_id", "is_due")
+        groups = rows_around(pairings, COMPLIANCE_SQL, [limit])
+        by_child, top = defaultdict(lambda: [0, 0]), []
+        for is_leader, pk, total, due in groups:
+            if is_leader:
+                top.append((pk, (total, due)))
+            elif pk in organizations:  # else an organization added since the first query
+                sums = by_child[organizations[pk][0][:width]]
                 sums[0] += total
                 sums[1] += due
         named = {path: (pk, name) for pk, (path, name) in organizations.items() if path in by_child}
@@ -127,7 +135,7 @@ class PairingQuerySet(models.QuerySet):
              "total": total, "met": total - due, "below": due, "rate": round(100 * (total - due) / total, 1)}
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
-        top = sorted(by_leader.items(), key=lambda item: (-item[1][1], item[0]))[:limit]
+        top.sort(key=lambda item: (-item[1][1], item[0]))  # UNION ALL keeps no order
         stats = {
             r["leader"]: r
             for r in self.filter(leader__in=[pk for pk, _sums in top]).order_by().values("leader")

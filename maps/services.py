@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Trim, Upper
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from activities.models import GroupActivity
+from liaison.aggregates import rows_around
 from liaison.models import Appeal, Leader, Term
 from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, TalentNeed
 from talents.models import Talent
@@ -28,17 +29,6 @@ def _count(queryset) -> Subquery:
     """A correlated ``COUNT(*)`` of ``queryset`` as an integer subquery."""
     counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
     return Subquery(counted, output_field=models.IntegerField())
-
-
-def _rows(queryset, sql: str, params: list | tuple = ()) -> list[tuple]:
-    """Run ``sql`` around the SQL of ``queryset`` (its ``{rows}``); no rows when the queryset matches none."""
-    try:
-        inner, inner_params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(rows=inner), [*inner_params, *params])
-        return cursor.fetchall()
 
 
 # Talents grouped by organization, field and (for the categories needs name) category, matched to the
@@ -80,7 +70,7 @@ def _talents_having(root: Organization, fields: set[str], categories: set[int]) 
     )  # fmt: skip
     params = [*wanted, *(value for f in sorted(fields) for value in (f, f"%{escape(f)}%"))]
     have = defaultdict(int)
-    for path, need_field, category_id, n in _rows(talents, sql, params):
+    for path, need_field, category_id, n in rows_around(talents, sql, params):
         for end in range(len(root.path), len(path) + 1, Organization.steplen):
             have[(path[:end], need_field, category_id)] += int(n)  # PostgreSQL's SUM is a numeric
     return have
@@ -350,7 +340,7 @@ def support_panorama(root: Organization, year: int) -> Panorama:
         organizations=connection.ops.quote_name(Organization._meta.db_table),
     )  # fmt: skip
     counts, any_kind, by_source = {}, {}, defaultdict(int)
-    for child, kind_id, *figures in _rows(support_pairs(root, year), sql):
+    for child, kind_id, *figures in rows_around(support_pairs(root, year), sql):
         talents, record, appeal, activity = map(int, figures)  # PostgreSQL's SUM is a numeric
         if kind_id is None:
             any_kind[child] = talents

@@ -119,3 +119,14 @@ def test_a_cut_below_list_links_to_all_of_it_in_the_pairing_list(
 def test_a_whole_below_list_has_no_link_to_more(client, staff_a, fixture):
     client.force_login(staff_a)
     assert "仅列出前" not in client.get(URL).content.decode()
+
+
+def test_scorecards_keep_the_leaders_with_most_talents_due_ties_by_id(county, fixture, leader_a_record):
+    # leader_a: 2 pairings, 1 due; 孙丽华 (fixture): 1 due; township B's leader: 0 due.
+    this_year = datetime.date.today().year
+    pairings = Pairing.objects.active().with_year_stats(this_year)
+    by_child, cards = pairings.compliance_figures(county, limit=2)
+    talents = {leader_a_record.pk: 2, fixture.pk: 1}
+    assert [(c["leader"].pk, c["talents"], c["due"]) for c in cards] == [(pk, talents[pk], 1) for pk in sorted(talents)]
+    assert {r["name"]: (r["total"], r["below"]) for r in by_child} == {"青山镇": (3, 2), "绿水乡": (1, 0)}
+    assert [c["due"] for c in pairings.compliance_figures(county, limit=3)[1]] == [1, 1, 0]
