@@ -3,7 +3,7 @@
 from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models import Aggregate, CharField, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Replace
 
 
@@ -42,6 +42,15 @@ def name_list(field: str, *, order_by: tuple):
     if connection.vendor == "postgresql":
         return ArrayAgg(field, order_by=order_by)
     return GroupConcat(field, Value("、"))
+
+
+def count_of(queryset) -> Subquery:
+    """A correlated ``COUNT(*)`` of ``queryset`` (which names an ``OuterRef``) as an integer subquery.
+
+    Per outer row it counts one range of an index, where a GROUP BY over a join would hash every row.
+    """
+    counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def rows_around(queryset, sql: str, params: list | tuple = ()) -> list[tuple]:

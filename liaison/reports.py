@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
 from accounts.models import Organization, User
+from liaison.aggregates import count_of
 from liaison.models import (
     AnnualReport,
     Appeal,
@@ -137,6 +138,20 @@ def _grouped(queryset, kind: str, organization_field: str, i1=ZERO, i2=ZERO, t1=
     )
 
 
+def _per_organization(root: Organization, kind: str, queryset):
+    """One part of the facts: ``queryset``'s rows of each organization of the subtree, counted one by one.
+
+    A count per organization reads one range of an index on the organization, where grouping a join
+    hashes every row: a third of the time for the city's 100,000 talents.
+    """
+    counted = count_of(queryset.filter(organization=OuterRef("pk")))
+    return (
+        Organization.objects.filter(path__startswith=root.path).order_by()
+        .annotate(r_kind=Value(kind), r_org=F("pk"), r_i1=ZERO, r_i2=ZERO, r_t1=EMPTY, r_t2=EMPTY, r_n=counted)
+        .values_list("r_kind", "r_org", "r_i1", "r_i2", "r_t1", "r_t2", "r_n")
+    )  # fmt: skip
+
+
 def _named(queryset, kind: str, path=EMPTY, order=ZERO):
     """Names riding along with the counts: ``(kind, pk, order, 0, path, name, 0)``."""
     return (
@@ -156,10 +171,8 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     width = len(root.path) + Organization.steplen
     flag = lambda condition: models.Case(models.When(condition, then=Value(1)), default=Value(0))  # noqa: E731
     parts = [
-        _grouped(Leader.objects.filter(organization__path__startswith=root.path, is_active=True),
-                 "leaders", "organization_id"),
-        _grouped(Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE),
-                 "talents", "organization_id"),
+        _per_organization(root, "leaders", Leader.objects.filter(is_active=True)),
+        _per_organization(root, "talents", Talent.objects.filter(status=Talent.Status.ACTIVE)),
         _grouped(year_pairings(root, year).with_year_stats(year), "pairings", "talent__organization_id",
                  flag(Q(met_minimum=True))),
         # The year's contacts from their monthly counts (kept by triggers), not from every contact.

@@ -11,24 +11,18 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Trim, Upper
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from activities.models import GroupActivity
-from liaison.aggregates import rows_around
+from liaison.aggregates import count_of, rows_around
 from liaison.models import Appeal, Leader, Term
 from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, TalentNeed
 from talents.models import Talent
 
 # --- the demand map (人才需求图) ---------------------------------------------------------------------
-
-
-def _count(queryset) -> Subquery:
-    """A correlated ``COUNT(*)`` of ``queryset`` as an integer subquery."""
-    counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
-    return Subquery(counted, output_field=models.IntegerField())
 
 
 # Talents grouped by organization, field and (for the categories needs name) category, matched to the
@@ -201,7 +195,7 @@ def growth_overview(root: Organization, year: int):
     mentored = Mentorship.objects.filter(talent=OuterRef("pk"), term__in=year_terms(year))
     records = GrowthRecord.objects.filter(talent=OuterRef("pk"), date__year=year)
     return Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE).annotate(
-        has_mentor=Exists(mentored), records_in_year=_count(records)
+        has_mentor=Exists(mentored), records_in_year=count_of(records)
     )
 
 
