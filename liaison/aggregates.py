@@ -57,12 +57,13 @@ def rows_around(queryset, sql: str, params: list | tuple = ()) -> list[tuple]:
     """Run ``sql`` around the SQL of ``queryset`` (its ``{rows}``); no rows when the queryset matches none.
 
     For what the ORM cannot say in one statement, such as one scan of a queryset counted two ways
-    (a CTE read twice); ``params`` follow the queryset's own.
+    (a CTE read twice). ``{rows}`` may stand more than once, each before any placeholder of ``params``:
+    the queryset's parameters are repeated for each, then ``params`` follow.
     """
     try:
         inner, inner_params = queryset.query.sql_with_params()
     except EmptyResultSet:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(rows=inner), [*inner_params, *params])
+        cursor.execute(sql.format(rows=inner), [*inner_params * sql.count("{rows}"), *params])
         return cursor.fetchall()

@@ -26,13 +26,15 @@ from talents.models import Talent
 
 
 # Talents grouped by organization, field and (for the categories needs name) category, matched to the
-# needs' fields with the icontains rule. The talents in scope are read once.
-HAVING_SQL = """WITH t (g_id, g_org, g_field) AS ({rows}), g AS (
+# needs' fields with the icontains rule. The talents in scope are read once per grouping: PostgreSQL
+# inlines a CTE read once, and two plain scans that it can run in parallel cost less than one CTE
+# materialized and read twice (the city at scale 1: 218 → 160 ms).
+HAVING_SQL = """WITH t (g_id, g_org, g_field) AS ({rows}), tc (g_id, g_org, g_field) AS ({rows}), g AS (
     SELECT t.g_org, t.g_field, NULL AS g_category, COUNT(*) AS g_n FROM t GROUP BY t.g_org, t.g_field
     UNION ALL
-    SELECT t.g_org, t.g_field, c.{category} AS g_category, COUNT(*) AS g_n
-    FROM t JOIN {categories} c ON c.{talent} = t.g_id WHERE c.{category} IN ({wanted})
-    GROUP BY t.g_org, t.g_field, c.{category}
+    SELECT tc.g_org, tc.g_field, c.{category} AS g_category, COUNT(*) AS g_n
+    FROM tc JOIN {categories} c ON c.{talent} = tc.g_id WHERE c.{category} IN ({wanted})
+    GROUP BY tc.g_org, tc.g_field, c.{category}
 )
 SELECT o.path, f.column1, g.g_category, SUM(g.g_n) FROM g JOIN {organizations} o ON o.id = g.g_org
 JOIN (VALUES {needed}) f ON g.g_field LIKE UPPER(f.column2) ESCAPE '\\'
