@@ -1,4 +1,4 @@
-"""Aggregates that name a group's items, on PostgreSQL and on SQLite (the `make run` demo)."""
+"""Aggregates and counting helpers shared by liaison and maps, on PostgreSQL and on SQLite (the `make run` demo)."""
 
 from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
 from django.core.exceptions import EmptyResultSet

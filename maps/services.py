@@ -27,8 +27,9 @@ from talents.models import Talent
 
 # Talents grouped by organization, field and (for the categories needs name) category, matched to the
 # needs' fields with the icontains rule. The talents in scope are read once per grouping: PostgreSQL
-# inlines a CTE read once, and two plain scans that it can run in parallel cost less than one CTE
-# materialized and read twice (the city at scale 1: 218 → 160 ms).
+# inlines a CTE read once, and two scans it can run in parallel cost less than one CTE materialized and
+# read twice (scale 1: the city 185-204 → 148-153 ms, a county 88-102 → 81-84 ms; a township's 950
+# talents 5 → 12-15 ms, the cost of starting the parallel workers).
 HAVING_SQL = """WITH t (g_id, g_org, g_field) AS ({rows}), tc (g_id, g_org, g_field) AS ({rows}), g AS (
     SELECT t.g_org, t.g_field, NULL AS g_category, COUNT(*) AS g_n FROM t GROUP BY t.g_org, t.g_field
     UNION ALL
