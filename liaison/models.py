@@ -82,12 +82,13 @@ class Term(models.Model):
         return self.name
 
 
-# The compliance page's two tables from one scan of the pairings in scope: (0, organization, pairings, due)
-# per talent's organization, then (1, leader, pairings, due) for the leaders with most talents due.
-COMPLIANCE_SQL = """WITH p (leader, organization, due) AS ({rows})
-SELECT 0, organization, COUNT(*), SUM(due) FROM p GROUP BY organization
+# The compliance page's two tables from one scan of rows (leader, organization, pairings, due), a pairing each
+# or the kept counts: (0, organization, pairings, due) per talent's organization, then (1, leader, pairings,
+# due) for the leaders with most talents due.
+COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due) AS ({rows})
+SELECT 0, organization, SUM(pairings), SUM(due) FROM p GROUP BY organization
 UNION ALL
-SELECT * FROM (SELECT 1, leader, COUNT(*), SUM(due) AS leader_due FROM p GROUP BY leader
+SELECT * FROM (SELECT 1, leader, SUM(pairings), SUM(due) AS leader_due FROM p GROUP BY leader
     ORDER BY leader_due DESC, leader LIMIT %s) AS top_leaders"""
 
 
@@ -106,23 +107,33 @@ class PairingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(end__isnull=True)
 
-    def compliance_figures(self, root: Organization, limit: int = 100) -> tuple[list[dict], list[dict]]:
+    def compliance_figures(
+        self, root: Organization, limit: int = 100, counted: "PairingTallyQuerySet | None" = None
+    ) -> tuple[list[dict], list[dict]]:
         """Return the figures per child organization of ``root`` and the scorecards of ``limit`` leaders.
 
-        Needs ``with_year_stats``. One scan of the pairings (a CTE read twice) is counted per talent's
-        organization and per leader in the database, so about a hundred rows come back however many
-        pairings there are: the organizations' rows, folded here into children of ``root`` (pairings of
-        talents attached to ``root`` itself form their own row), and the ``limit`` leaders with most
-        talents due (ties by id). Only those leaders are read again for contacts and the last contact.
+        Needs ``with_year_stats``. ``counted`` holds the same pairings' kept counts
+        (``PairingTally.objects.for_compliance``): some twenty thousand rows for a whole city, where the
+        pairings are 100,000; without it the pairings themselves are counted. Either way one scan (a CTE
+        read twice) is summed per talent's organization and per leader in the database, so about a hundred
+        rows come back: the organizations' rows, folded here into children of ``root`` (pairings of talents
+        attached to ``root`` itself form their own row), and the ``limit`` leaders with most talents due
+        (ties by id). Only those leaders' pairings are read, for contacts and the last contact.
         """
         width = len(root.path) + Organization.steplen
         organizations = Organization.objects.filter(path__startswith=root.path).values_list("pk", "path", "name")
         organizations = {pk: (path, name) for pk, path, name in organizations}
-        due = models.Case(models.When(met_minimum=False, then=models.Value(1)), default=models.Value(0))
-        pairings = self.order_by().annotate(is_due=due).values_list("leader_id", "talent__organization_id", "is_due")
-        groups = rows_around(pairings, COMPLIANCE_SQL, [limit])
+        if counted is not None:
+            rows = counted.order_by().annotate(due=models.F("active") - models.F("active_met"))
+            rows = rows.values_list("leader_id", "organization_id", "active", "due")
+        else:
+            due = models.Case(models.When(met_minimum=False, then=models.Value(1)), default=models.Value(0))
+            rows = self.order_by().annotate(one=models.Value(1), is_due=due)
+            rows = rows.values_list("leader_id", "talent__organization_id", "one", "is_due")
+        groups = rows_around(rows, COMPLIANCE_SQL, [limit])
         by_child, top = defaultdict(lambda: [0, 0]), []
         for is_leader, pk, total, due in groups:
+            total, due = int(total), int(due)  # sums of bigint are numeric on PostgreSQL
             if is_leader:
                 top.append((pk, (total, due)))
             elif pk in organizations:  # else an organization added since the first query
@@ -416,6 +427,61 @@ class ContactMonthTally(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.year}-{self.month} {self.method_id}: {self.contacts}"
+
+
+class PairingTallyQuerySet(models.QuerySet):
+    def for_compliance(self, user, root: Organization, today: datetime.date):
+        """The counts behind ``Pairing.objects.visible_to(user)``'s active pairings of current terms in ``root``.
+
+        None when the user's scope cannot be said in these rows: a liaison officer sees the pairings of
+        their work units' talents, and the rows know organizations only.
+        """
+        if "liaison" in scoping.roles(user) and not scoping.sees_everything(user):
+            return None
+        q = scoping.organization_q(user, "term__organization__path")
+        if "leader" in scoping.roles(user):
+            q |= models.Q(leader__user_id=user.pk)
+        return self.filter(
+            q, year=today.year, active__gt=0, organization__path__startswith=root.path,
+            term__in=Term.objects.current(today),
+        )  # fmt: skip
+
+
+class PairingTally(models.Model):
+    """Pairings per talent's organization, leader, term and year, and how many met the yearly minimum.
+
+    One row for each year a term touches, so the compliance page and the report's facts add up some
+    twenty thousand rows for a whole city instead of joining its 100,000 pairings to their yearly counts.
+    Kept by database triggers on pairings, yearly contact counts, talents (their organization) and terms
+    (their dates and minimum), migration ``0016_pairing_tally``: each change counts its keys again from
+    the pairings. Django never writes it.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="+", verbose_name=_("leader"))
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", verbose_name=_("term"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Active pairings (not ended), the same in every year of the term, and those that met the year's minimum.
+    active = models.IntegerField(_("active pairings"), default=0)
+    active_met = models.IntegerField(_("active pairings that met the minimum"), default=0)
+    # Pairings in force at some time of the year, ended ones included, and those that met the year's minimum.
+    in_force = models.IntegerField(_("pairings in force"), default=0)
+    in_force_met = models.IntegerField(_("pairings in force that met the minimum"), default=0)
+
+    objects = PairingTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yearly pairing count")
+        verbose_name_plural = _("yearly pairing counts")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "leader", "term", "year"], name="pairing_tally_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "organization"], name="pairing_tally_year_org")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.leader_id} {self.term_id} {self.year}: {self.active}"
 
 
 class ContactPhoto(models.Model):

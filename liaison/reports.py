@@ -32,6 +32,7 @@ from liaison.models import (
     ContactMonthTally,
     Leader,
     Pairing,
+    PairingTally,
     ReportFile,
     VisitTask,
 )
@@ -104,8 +105,9 @@ Key = namedtuple("Key", "i1 i2 t1 t2")
 class Facts:
     """Grouped counts of a subtree's year: ``counts[(kind, child_path, key)] = n``, ``key`` a ``Key``.
 
-    The keys by kind: pairings (met 0/1); contacts (method id, month); appeals (category id, 0, status,
-    satisfaction); visits (done 0/1, overdue 0/1); leaders, talents and overdue_appeals none.
+    The keys by kind: contacts (method id, month); appeals (category id, 0, status, satisfaction); visits
+    (done 0/1, overdue 0/1); none for leaders, talents, pairings (in force in the year), met (those of them
+    that met the minimum) and overdue_appeals.
     """
 
     root: Organization
@@ -169,12 +171,14 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     query, so a page built on the facts (the dashboard) stays within its query budget.
     """
     width = len(root.path) + Organization.steplen
+    in_force = PairingTally.objects.filter(organization__path__startswith=root.path, year=year, in_force__gt=0)
     flag = lambda condition: models.Case(models.When(condition, then=Value(1)), default=Value(0))  # noqa: E731
     parts = [
         _per_organization(root, "leaders", Leader.objects.filter(is_active=True)),
         _per_organization(root, "talents", Talent.objects.filter(status=Talent.Status.ACTIVE)),
-        _grouped(year_pairings(root, year).with_year_stats(year), "pairings", "talent__organization_id",
-                 flag(Q(met_minimum=True))),
+        # The year's pairings and those that met the minimum from their kept counts, not from every pairing.
+        _grouped(in_force, "pairings", "organization_id", n=Sum("in_force")),
+        _grouped(in_force, "met", "organization_id", n=Sum("in_force_met")),
         # The year's contacts from their monthly counts (kept by triggers), not from every contact.
         _grouped(ContactMonthTally.objects.filter(organization__path__startswith=root.path, year=year)
                  .exclude(contacts=0), "contacts", "organization_id", F("method_id"), F("month"),
@@ -231,11 +235,8 @@ def report_summary(root: Organization, year: int, today: datetime.date, facts: F
         row = rows.get(child)
         if row is None:  # an organization added between the two queries
             continue
-        if kind in ("leaders", "talents", "overdue_appeals"):
+        if kind in ("leaders", "talents", "pairings", "met", "overdue_appeals"):
             row[kind] += n
-        elif kind == "pairings":
-            row["pairings"] += n
-            row["met"] += n * key.i1
         elif kind == "contacts":
             by_method[(child, key.i1)] += n
             row["contacts"] += n

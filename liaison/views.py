@@ -65,6 +65,7 @@ from liaison.models import (
     Holiday,
     Leader,
     Pairing,
+    PairingTally,
     ReminderPolicy,
     ReportFile,
     SweepRun,
@@ -379,7 +380,8 @@ def compliance(request):
         .filter(talent__organization__path__startswith=root.path if root else "-", term__in=Term.objects.current(today))
         .with_year_stats(today.year)
     )
-    by_organization, scorecards = pairings.compliance_figures(root) if root else ([], [])
+    counted = PairingTally.objects.for_compliance(request.user, root, today) if root else None
+    by_organization, scorecards = pairings.compliance_figures(root, counted=counted) if root else ([], [])
     context = {
         "form": form, "root": root, "year": today.year, "by_organization": by_organization, "scorecards": scorecards,
         "below": pairings.select_related("leader__user", "talent__organization", "term").below_minimum(

@@ -13,7 +13,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from liaison.models import Pairing
+from accounts.tests.factories import MembershipFactory
+from liaison.models import Pairing, PairingTally, Term
 from liaison.tests.factories import ContactLogFactory, LeaderFactory, PairingFactory, TermFactory
 from talents.tests.factories import TalentFactory
 
@@ -130,3 +131,28 @@ def test_scorecards_keep_the_leaders_with_most_talents_due_ties_by_id(county, fi
     assert [(c["leader"].pk, c["talents"], c["due"]) for c in cards] == [(pk, talents[pk], 1) for pk in sorted(talents)]
     assert {r["name"]: (r["total"], r["below"]) for r in by_child} == {"青山镇": (3, 2), "绿水乡": (1, 0)}
     assert [c["due"] for c in pairings.compliance_figures(county, limit=3)[1]] == [1, 1, 0]
+
+
+def test_the_kept_counts_give_the_figures_counted_from_the_pairings(county, county_staff, fixture, leader_a_record):
+    today = datetime.date.today()
+    pairings = (
+        Pairing.objects.visible_to(county_staff).active()
+        .filter(talent__organization__path__startswith=county.path, term__in=Term.objects.current(today))
+        .with_year_stats(today.year)
+    )  # fmt: skip
+    counted = PairingTally.objects.for_compliance(county_staff, county, today)
+    assert counted.exists()
+    figures = pairings.compliance_figures(county, counted=counted)
+    assert figures == pairings.compliance_figures(county)
+    assert [(c["leader"].pk, c["talents"], c["due"], c["contacts"]) for c in figures[1]][:2] == [
+        (leader_a_record.pk, 2, 1, 1), (fixture.pk, 1, 1, 0)
+    ]  # fmt: skip
+
+
+def test_a_liaison_officer_s_scope_is_counted_from_the_pairings(client, county, liaison_a, fixture):
+    """Kept counts know organizations, not work units: staff who are also liaison officers get live counts."""
+    MembershipFactory(user=liaison_a, organization=county, role="staff")
+    assert PairingTally.objects.for_compliance(liaison_a, county, datetime.date.today()) is None
+    client.force_login(liaison_a)
+    rows = {r["name"]: (r["total"], r["met"]) for r in client.get(URL).context["by_organization"]}
+    assert rows == {"青山镇": (3, 1), "绿水乡": (1, 1)}

@@ -33,6 +33,8 @@ assert holiday.due_date - holiday.window_start == datetime.timedelta(days=7), ho
 assert Notification.objects.filter(kind="contact_reminder").exists()
 assert Notification.objects.filter(kind="appeal_overdue").exists() or Notification.objects.filter(
     kind="visit_overdue").exists()
+from liaison.tests.test_pairing_tally import kept, live
+assert kept() == live() != {}, "the kept pairing counts"
 from accounts.models import Organization
 from liaison import reports
 from talents.excel import write_workbook
