@@ -38,6 +38,10 @@ class Leader(models.Model):
         verbose_name = _("leader")
         verbose_name_plural = _("leaders")
         ordering = ["organization__path", "pk"]
+        # The leaders in post counted per organization from the index alone (the report's facts).
+        indexes = [
+            models.Index(fields=["organization"], condition=models.Q(is_active=True), name="leader_in_post_org"),
+        ]
 
     def __str__(self):
         return str(self.user)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,9 +106,9 @@ Key = namedtuple("Key", "i1 i2 t1 t2")
 class Facts:
     """Grouped counts of a subtree's year: ``counts[(kind, child_path, key)] = n``, ``key`` a ``Key``.
 
-    The keys by kind: contacts (method id, month); appeals (category id, 0, status, satisfaction); visits
-    (done 0/1, overdue 0/1); none for leaders, talents, pairings (in force in the year), met (those of them
-    that met the minimum) and overdue_appeals.
+    The keys by kind: pairings (in force in the year; i1: how many of them met the minimum); contacts
+    (method id, 0); contacts_month (0, month); appeals (category id, 0, status, satisfaction); visits (done
+    0/1, overdue 0/1); none for leaders, talents and overdue_appeals.
     """
 
     root: Organization
@@ -126,21 +127,26 @@ class Facts:
 ZERO, EMPTY = Value(0), Value("")
 
 
-def _grouped(queryset, kind: str, organization_field: str, i1=ZERO, i2=ZERO, t1=EMPTY, t2=EMPTY, n=None):
-    """One part of the facts: ``queryset`` counted per organization (its id, not its path) and key.
+def _child(path_field: str, width: int):
+    """The child organization (its path) that the organization at ``path_field`` belongs to, or the root."""
+    return Substr(path_field, 1, width)
 
-    Grouping by the organization's id and plain columns, not by a prefix of the path and a joined
-    text, lets PostgreSQL hash small keys; ``report_facts`` folds the organizations into children.
+
+def _grouped(queryset, kind: str, path_field: str, width: int, i1=ZERO, i2=ZERO, t1=EMPTY, t2=EMPTY, n=None):
+    """One part of the facts: ``queryset`` counted per child organization of the root and key.
+
+    The parts read kept counts or the open appeals, some thousands of rows for a whole city, so they are
+    grouped by child in the database: a few dozen rows come back, not one per organization and key.
     """
     return (
         queryset.order_by()
-        .annotate(r_kind=Value(kind), r_org=F(organization_field), r_i1=i1, r_i2=i2, r_t1=t1, r_t2=t2)
-        .values_list("r_kind", "r_org", "r_i1", "r_i2", "r_t1", "r_t2")
-        .annotate(r_n=n or Count("pk"))
+        .annotate(r_kind=Value(kind), r_child=_child(path_field, width), r_i1=i1, r_i2=i2, r_t1=t1, r_t2=t2)
+        .values_list("r_kind", "r_child", "r_i1", "r_i2", "r_t1", "r_t2")
+        .annotate(r_n=n or Count("*"))  # COUNT(*): an index that covers the filter is read alone
     )
 
 
-def _per_organization(root: Organization, kind: str, queryset):
+def _per_organization(root: Organization, kind: str, queryset, width: int):
     """One part of the facts: ``queryset``'s rows of each organization of the subtree, counted one by one.
 
     A count per organization reads one range of an index on the organization, where grouping a join
@@ -149,17 +155,18 @@ def _per_organization(root: Organization, kind: str, queryset):
     counted = count_of(queryset.filter(organization=OuterRef("pk")))
     return (
         Organization.objects.filter(path__startswith=root.path).order_by()
-        .annotate(r_kind=Value(kind), r_org=F("pk"), r_i1=ZERO, r_i2=ZERO, r_t1=EMPTY, r_t2=EMPTY, r_n=counted)
-        .values_list("r_kind", "r_org", "r_i1", "r_i2", "r_t1", "r_t2", "r_n")
+        .annotate(r_kind=Value(kind), r_child=_child("path", width), r_i1=ZERO, r_i2=ZERO, r_t1=EMPTY, r_t2=EMPTY,
+                  r_n=counted)
+        .values_list("r_kind", "r_child", "r_i1", "r_i2", "r_t1", "r_t2", "r_n")
     )  # fmt: skip
 
 
 def _named(queryset, kind: str, path=EMPTY, order=ZERO):
-    """Names riding along with the counts: ``(kind, pk, order, 0, path, name, 0)``."""
+    """Names riding along with the counts: ``(kind, "", order, pk, path, name, 0)``."""
     return (
         queryset.order_by()
-        .annotate(r_kind=Value(kind), r_org=F("pk"), r_i1=order, r_i2=ZERO, r_t1=path, r_t2=F("name"), r_n=ZERO)
-        .values_list("r_kind", "r_org", "r_i1", "r_i2", "r_t1", "r_t2", "r_n")
+        .annotate(r_kind=Value(kind), r_child=EMPTY, r_i1=order, r_i2=F("pk"), r_t1=path, r_t2=F("name"), r_n=ZERO)
+        .values_list("r_kind", "r_child", "r_i1", "r_i2", "r_t1", "r_t2", "r_n")
     )
 
 
@@ -171,45 +178,45 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     query, so a page built on the facts (the dashboard) stays within its query budget.
     """
     width = len(root.path) + Organization.steplen
-    in_force = PairingTally.objects.filter(organization__path__startswith=root.path, year=year, in_force__gt=0)
+    months = ContactMonthTally.objects.filter(organization__path__startswith=root.path, year=year).exclude(contacts=0)
     flag = lambda condition: models.Case(models.When(condition, then=Value(1)), default=Value(0))  # noqa: E731
+    # The year's pairings and, riding along as i1, those that met the minimum: from their kept counts, one
+    # row per child, not from every pairing.
+    pairings = (
+        PairingTally.objects.filter(organization__path__startswith=root.path, year=year, in_force__gt=0).order_by()
+        .annotate(r_kind=Value("pairings"), r_child=_child("organization__path", width))
+        .values_list("r_kind", "r_child")
+        .annotate(r_i1=Sum("in_force_met"), r_i2=ZERO, r_t1=EMPTY, r_t2=EMPTY, r_n=Sum("in_force"))
+    )  # fmt: skip
     parts = [
-        _per_organization(root, "leaders", Leader.objects.filter(is_active=True)),
-        _per_organization(root, "talents", Talent.objects.filter(status=Talent.Status.ACTIVE)),
-        # The year's pairings and those that met the minimum from their kept counts, not from every pairing.
-        _grouped(in_force, "pairings", "organization_id", n=Sum("in_force")),
-        _grouped(in_force, "met", "organization_id", n=Sum("in_force_met")),
+        _per_organization(root, "leaders", Leader.objects.filter(is_active=True), width),
+        _per_organization(root, "talents", Talent.objects.filter(status=Talent.Status.ACTIVE), width),
+        pairings,
         # The year's contacts from their monthly counts (kept by triggers), not from every contact.
-        _grouped(ContactMonthTally.objects.filter(organization__path__startswith=root.path, year=year)
-                 .exclude(contacts=0), "contacts", "organization_id", F("method_id"), F("month"),
-                 n=Sum("contacts")),
+        _grouped(months, "contacts", "organization__path", width, F("method_id"), n=Sum("contacts")),
+        _grouped(months, "contacts_month", "organization__path", width, i2=F("month"), n=Sum("contacts")),
         # The year's appeals from their kept counts; whether one is overdue changes with the date, so the
         # overdue ones are counted from the open appeals (the partial index appeal_open_deadline).
         _grouped(AppealTally.objects.filter(organization__path__startswith=root.path, year=year).exclude(appeals=0),
-                 "appeals", "organization_id", F("category_id"), t1=F("status"), t2=F("satisfaction"),
+                 "appeals", "organization__path", width, F("category_id"), t1=F("status"), t2=F("satisfaction"),
                  n=Sum("appeals")),
-        _grouped(year_appeals(root, year).overdue(today), "overdue_appeals", "organization_id"),
-        _grouped(year_visit_tasks(root, year), "visits", "talent__organization_id",
+        _grouped(year_appeals(root, year).overdue(today), "overdue_appeals", "organization__path", width),
+        _grouped(year_visit_tasks(root, year), "visits", "talent__organization__path", width,
                  flag(Q(done_at__isnull=False)), flag(Q(done_at__isnull=True, due_date__lt=today))),
-        _named(Organization.objects.filter(path__startswith=root.path), "org", F("path"), F("depth")),
+        _named(Organization.objects.filter(path__startswith=root.path, depth__lte=root.depth + 1), "org", F("path")),
         _named(ContactMethod.objects.all(), "method", order=F("sort_order")),
         _named(AppealCategory.objects.all(), "category"),
     ]  # fmt: skip
-    rows = list(parts[0].union(*parts[1:], all=True))
-    child_of, organizations, methods, categories = {}, [], [], {}
-    for kind, pk, i1, _i2, t1, t2, _n in rows:
-        if kind == "org":
-            child_of[pk] = t1[:width]
-            if i1 <= root.depth + 1:  # the root and its children
-                organizations.append(Named(None, t1, t2))
+    organizations, methods, categories, counts = [], [], {}, defaultdict(int)
+    for kind, child, i1, i2, t1, t2, n in parts[0].union(*parts[1:], all=True):
+        if kind == "org":  # the root and its children
+            organizations.append(Named(None, t1, t2))
         elif kind == "method":
-            methods.append((i1, t2, Named(pk, "", t2)))
+            methods.append((i1, t2, Named(i2, "", t2)))
         elif kind == "category":
-            categories[pk] = t2
-    counts = defaultdict(int)
-    for kind, pk, i1, i2, t1, t2, n in rows:
-        if kind not in ("org", "method", "category") and pk in child_of:
-            counts[(kind, child_of[pk], Key(i1, i2, t1, t2))] += n
+            categories[i2] = t2
+        else:
+            counts[(kind, child, Key(i1, i2, t1, t2))] += n
     organizations.sort(key=lambda o: o.path)
     methods = [named for _order, _name, named in sorted(methods, key=lambda m: m[:2])]
     return Facts(
@@ -235,8 +242,11 @@ def report_summary(root: Organization, year: int, today: datetime.date, facts: F
         row = rows.get(child)
         if row is None:  # an organization added between the two queries
             continue
-        if kind in ("leaders", "talents", "pairings", "met", "overdue_appeals"):
+        if kind in ("leaders", "talents", "overdue_appeals"):
             row[kind] += n
+        elif kind == "pairings":
+            row["pairings"] += n
+            row["met"] += key.i1
         elif kind == "contacts":
             by_method[(child, key.i1)] += n
             row["contacts"] += n
@@ -262,7 +272,7 @@ def report_summary(root: Organization, year: int, today: datetime.date, facts: F
 def contacts_by_month(facts: Facts) -> list[int]:
     """Confirmed contacts of the year per month, January first."""
     months = [0] * 12
-    for _child, key, n in facts.items("contacts"):
+    for _child, key, n in facts.items("contacts_month"):
         months[key.i2 - 1] += n
     return months
 
