@@ -64,6 +64,16 @@ def covers_every_organization(user, paths: list[str]) -> bool:
     return bool(found) and sum(len(p) == steplen for p in paths) == found[0].roots
 
 
+def is_whole_tree(user, organization) -> bool:
+    """Whether ``organization``'s subtree is the whole tree: it is the only top-level organization.
+
+    A filter on that subtree keeps every row and can be left out. Read from the user's memberships,
+    which carry the number of top-level organizations, so it costs no query.
+    """
+    found = memberships(user)
+    return bool(found) and organization.depth == 1 and found[0].roots == 1
+
+
 def sees_every_talent(user) -> bool:
     """Whether the user's talent filter keeps every talent: a superuser, or staff of the whole tree.
 

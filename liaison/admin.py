@@ -19,6 +19,7 @@ from liaison.models import (
     Leader,
     Notification,
     Pairing,
+    PairingTally,
     ReminderPolicy,
     ReportFile,
     SweepRun,
@@ -166,7 +167,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
 
 class TallyAdmin(ReadOnlyAdmin):
-    """Counts kept by database triggers (migrations 0010, 0012 and 0015): shown to check a figure, never changed."""
+    """Counts kept by database triggers (migrations 0010, 0012, 0015, 0016): shown to check a figure, never changed."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -192,3 +193,11 @@ class AppealTallyAdmin(TallyAdmin):
     list_display = ["organization", "talent_organization", "year", "status", "category", "handler", "appeals"]
     list_filter = ["year", "status", "category"]
     list_select_related = ["organization", "talent_organization", "category"]
+
+
+@admin.register(PairingTally)
+class PairingTallyAdmin(TallyAdmin):
+    list_display = ["organization", "leader", "term", "year", "active", "active_met", "in_force", "in_force_met"]
+    list_filter = ["year"]
+    list_select_related = ["organization", "leader__user", "term"]
+    show_full_result_count = False
