@@ -153,6 +153,19 @@ def _ids(sql: str) -> list[int]:
         return [r[0] for r in cursor.fetchall()]
 
 
+# Talents' fields: 40 trades, each also with 技术 and 管理 after it, 120 texts in all (a county's roster
+# names its talents' fields in a few hundred ways; a township's 950 talents use most of these).
+TALENT_FIELDS = [
+    f"{trade}{suffix}"
+    for trade in ["农业技术推广", "茶叶加工", "茶叶种植", "农村电商", "电商运营", "乡村旅游", "民宿经营", "中医药",
+                  "中药材种植", "中学教育", "小学教育", "职业教育", "医疗卫生", "基层卫生", "机械制造", "数控加工",
+                  "建筑工程", "建筑设计", "物流管理", "冷链物流", "畜牧养殖", "水产养殖", "果树栽培", "蔬菜种植",
+                  "食品加工", "农产品销售", "电子信息", "软件开发", "金融服务", "法律服务", "文化艺术", "体育",
+                  "环境保护", "林业", "水利", "农业机械", "新能源", "化工", "纺织", "家政服务"]
+    for suffix in ("", "技术", "管理")
+]  # fmt: skip
+
+
 def build(scale: float, seed: int = 20261121) -> Dataset:
     """Fill the (freshly migrated, empty) database and return the personas to measure with."""
     rnd = random.Random(seed)  # noqa: S311  (reproducible test data, not secrets)
@@ -226,14 +239,16 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
                    "work_unit_id", "organization_id", "post", "phone", "email", "address", "id_number",
                    "id_number_hash", "status", "notes", "created_at", "updated_at"]  # fmt: skip
     talent_unit = [rnd.randrange(units) + 1 for _ in range(talents)]
+    field_rnd = random.Random(seed + 29)  # noqa: S311  (its own stream: the other columns stay as they were)
 
     def talent_rows():
         for t in range(talents):
             name, initials, pinyin = _name(rnd)
             status = rnd.choices(["active", "moved", "archived"], [95, 3, 2])[0]
             birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=rnd.randrange(14_000))
+            trade = field_rnd.choice(TALENT_FIELDS)
             yield (t + 1, name, initials, pinyin, rnd.choice("MF"), birth, "汉族", "masses", "bachelor", "bachelor",
-                   "工程师", "county", "农业", talent_unit[t], unit_org[talent_unit[t] - 1], "技术员",
+                   "工程师", "county", trade, talent_unit[t], unit_org[talent_unit[t] - 1], "技术员",
                    f"138{t:08d}", "", "", seal_id(f"510{t:015d}"), keyed_hash(f"510{t:015d}"), status, "", now,
                    now)  # fmt: skip
 
@@ -349,7 +364,7 @@ def build(scale: float, seed: int = 20261121) -> Dataset:
     return data
 
 
-# The maps (maps app): fields named by needs (talents' field is 农业, so those needs are partly met).
+# The maps (maps app): fields named by needs, matched to talents' fields by substring (农业 matches 农业技术推广).
 NEED_FIELDS = ["农业", "茶叶加工", "电商", "乡村旅游", "中医药", "教育", "医疗卫生", "机械制造", "建筑", "物流"]
 GROWTH_TITLES = {"training": "专业技术培训班", "competition": "县职业技能竞赛", "award": "县级技术能手",
                  "title": "晋升中级职称", "project": "主持县级科技项目"}  # fmt: skip

@@ -38,7 +38,7 @@ from liaison.models import (
     VisitTask,
 )
 from talents.excel import write_workbook
-from talents.models import Talent
+from talents.models import TalentTally
 
 # Below this many pairings and contacts a workbook is built inside the request; above, by a worker.
 SMALL_REPORT_ROWS = 20_000
@@ -190,7 +190,9 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     )  # fmt: skip
     parts = [
         _per_organization(root, "leaders", Leader.objects.filter(is_active=True), width),
-        _per_organization(root, "talents", Talent.objects.filter(status=Talent.Status.ACTIVE), width),
+        # Active talents from their kept counts (talents.TalentTally, category 0: all of them).
+        _grouped(TalentTally.objects.filter(organization__path__startswith=root.path, category=0).exclude(talents=0),
+                 "talents", "organization__path", width, n=Sum("talents")),
         pairings,
         # The year's contacts from their monthly counts (kept by triggers), not from every contact.
         _grouped(months, "contacts", "organization__path", width, F("method_id"), n=Sum("contacts")),

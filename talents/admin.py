@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin import AppendOnlyAdmin
+from accounts.admin import AppendOnlyAdmin, ReadOnlyAdmin
 from talents.models import (
     Achievement,
     ExportApproval,
@@ -10,6 +10,7 @@ from talents.models import (
     Recommendation,
     Talent,
     TalentCategory,
+    TalentTally,
     WorkUnit,
 )
 
@@ -94,3 +95,17 @@ class ExportApprovalAdmin(AppendOnlyAdmin):
     list_display = ["created_at", "requested_by", "organization", "status", "decided_by", "downloaded_at"]
     list_filter = ["status"]
     list_select_related = ["requested_by", "organization", "decided_by"]
+
+
+@admin.register(TalentTally)
+class TalentTallyAdmin(ReadOnlyAdmin):
+    """Counts kept by database triggers (migration 0013): shown to check a figure, never changed."""
+
+    list_display = ["organization", "field", "category", "talents"]
+    list_filter = ["category"]
+    list_select_related = ["organization"]
+    search_fields = ["field"]
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -256,6 +256,34 @@ class Talent(models.Model):
         return self.status == self.Status.ARCHIVED
 
 
+class TalentTally(models.Model):
+    """Active talents per organization, field (upper-cased, as the demand map matches it) and category.
+
+    ``category`` is a talent category's id, or 0 for every active talent whatever their categories. The
+    demand map matches needs' fields against these rows and the report's facts count talents from them,
+    some thousands of rows for a city instead of its 100,000 talents and their categories. Kept by
+    database triggers on talents and their categories (migration ``0013_talent_tally``). Django never
+    writes it.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    field = models.CharField(_("field or industry"), max_length=100, blank=True)
+    category = models.PositiveIntegerField(_("talent category id, 0 for all"))
+    talents = models.IntegerField(_("active talents"), default=0)
+
+    class Meta:
+        verbose_name = _("talent count")
+        verbose_name_plural = _("talent counts")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "field", "category"], name="talent_tally_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.field} {self.category}: {self.talents}"
+
+
 def mask_id_number(value: str) -> str:
     """Keep the first 3 and last 4 characters of an ID card number: ``510***********123X``."""
     if len(value) < 8:

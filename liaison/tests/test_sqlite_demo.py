@@ -35,6 +35,8 @@ assert Notification.objects.filter(kind="appeal_overdue").exists() or Notificati
     kind="visit_overdue").exists()
 from liaison.tests.test_pairing_tally import kept, live
 assert kept() == live() != {}, "the kept pairing counts"
+from talents.tests.test_talent_tally import kept as talents_kept, recounted as talents_recounted
+assert talents_kept() == talents_recounted() != {}, "the kept talent counts"
 from accounts.models import Organization
 from liaison import reports
 from talents.excel import write_workbook
