@@ -132,7 +132,7 @@ def test_the_migration_counts_what_was_there(world):
     assert kept() == live() != {}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_transactions_counting_one_new_key_both_count():
     """A leader's first two pairings of a term, written at once: the second waits for the first, then counts both.
 

@@ -94,7 +94,7 @@ def test_the_migration_counts_what_was_there(world):
     assert kept() == recounted() != {}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_category_added_while_the_talent_moves_is_counted_where_the_talent_ends_up():
     """The categories' trigger locks the talent: it waits for the move, then counts under the new organization."""
     talent = TalentFactory(field="茶叶")
