@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import Trim
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Trim
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
@@ -199,25 +199,32 @@ def growth_overview(root: Organization, year: int):
     )
 
 
-def growth_counts(root: Organization, year: int) -> dict:
+def growth_counts(root: Organization, year: int, whole_tree: bool = False) -> dict:
     """Count the roadmap's figures of ``root``'s subtree and ``year`` in two queries.
 
-    ``talents`` (active), ``mentored`` (of them, with a mentorship of a term running in ``year``),
-    ``unmentored``, ``records`` and ``by_kind`` ([label, n] per kind).
+    ``talents`` (active, from their kept counts), ``mentored`` (of them, with a mentorship of a term
+    running in ``year``: the year's mentorships, a tenth of the talents, are read, not every talent),
+    ``unmentored``, ``records`` and ``by_kind`` ([label, n] per kind). ``whole_tree`` (the subtree is
+    every organization, ``scoping.is_whole_tree``) leaves out the filters that would keep every row.
     """
-    mentored = Mentorship.objects.filter(term__in=year_terms(year)).values("talent_id")
-    talents = Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE).aggregate(
-        talents=Count("pk"), mentored=Count("pk", filter=Q(pk__in=mentored))
+    talents = TalentTally.objects.filter(category=0)
+    mentored = Talent.objects.filter(
+        status=Talent.Status.ACTIVE, pk__in=Mentorship.objects.filter(term__in=year_terms(year)).values("talent_id")
     )
-    kinds = dict(
-        GrowthRecord.objects.filter(talent__organization__path__startswith=root.path, date__year=year)
-        .order_by()
-        .values_list("kind")
-        .annotate(n=Count("*"))
-    )
+    records = GrowthRecord.objects.filter(date__year=year)
+    if not whole_tree:
+        talents = talents.filter(organization__path__startswith=root.path)
+        mentored = mentored.filter(organization__path__startswith=root.path)
+        records = records.filter(talent__organization__path__startswith=root.path)
+    talents = talents.order_by().values("category").annotate(n=Sum("talents")).values("n")
+    figures = Organization.objects.filter(pk=root.pk).values_list(
+        Coalesce(Subquery(talents, output_field=models.IntegerField()), 0), count_of(mentored)
+    )  # fmt: skip
+    total, mentored_n = figures.get()
+    kinds = dict(records.order_by().values_list("kind").annotate(n=Count("*")))
     by_kind = [[str(label), kinds.get(value, 0)] for value, label in GrowthRecord.Kind.choices]
     return {
-        **talents, "unmentored": talents["talents"] - talents["mentored"], "records": sum(kinds.values()),
+        "talents": total, "mentored": mentored_n, "unmentored": total - mentored_n, "records": sum(kinds.values()),
         "by_kind": by_kind,
     }  # fmt: skip
 

@@ -149,7 +149,7 @@ def need_delete(request, pk):
 @staff_required
 def growth_map(request):
     form, root, year, _today = _scope(request)
-    counts = services.growth_counts(root, year)
+    counts = services.growth_counts(root, year, whole_tree=scoping.is_whole_tree(request.user, root))
     talents = services.growth_overview(root, year).select_related("work_unit", "organization")
     talents = talents.order_by("name_pinyin", "pk")
     # Talents without a mentor first, then those with one; ?mentor= keeps one of the two.

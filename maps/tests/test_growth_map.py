@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from maps import services
 from maps.tests.factories import GrowthRecordFactory, MentorshipFactory
 from talents.tests.factories import TalentFactory
 
@@ -91,3 +92,12 @@ def test_pages_list_talents_without_a_mentor_then_with_one(client, county_staff,
     assert rows == sorted(rows)  # without a mentor first, then by pinyin and id
     mentored = client.get(URL, {"year": 2026, "mentor": "yes"}).context["page"]
     assert [(t.has_mentor, t.name_pinyin, t.pk) for t in mentored] == rows[70:]
+
+
+def test_the_whole_tree_counts_what_its_filters_would_keep(client, county_staff, county, township_b, roadmap):
+    """County staff of the only top-level organization: the counts leave out the subtree filters, same figures."""
+    TalentFactory(work_unit__organization=township_b)
+    client.force_login(county_staff)
+    counts = client.get(URL, {"year": 2026}).context["counts"]
+    assert counts == services.growth_counts(county, 2026) == services.growth_counts(county, 2026, whole_tree=True)
+    assert (counts["talents"], counts["mentored"], counts["records"]) == (3, 1, 1)
