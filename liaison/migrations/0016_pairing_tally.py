@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from accounts.triggers import run_for_vendor
+
 
 # PairingTally counts, per talent's organization, leader, term and year of the term, the active pairings and
 # the pairings in force that year, and how many of each met the year's minimum of contacts. Whether a pairing
@@ -233,18 +235,12 @@ SQLITE_REVERSE = [
 ]  # fmt: skip
 
 
-def _run(schema_editor, postgresql, sqlite):
-    vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": [postgresql], "sqlite": sqlite}.get(vendor, []):
-        schema_editor.execute(statement, params=None)
-
-
 def add_triggers(apps, schema_editor):
-    _run(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
+    run_for_vendor(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
 
 
 def drop_triggers(apps, schema_editor):
-    _run(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
+    run_for_vendor(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
 
 
 class Migration(migrations.Migration):

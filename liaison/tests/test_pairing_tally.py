@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q
 
 from accounts.models import Organization
+from accounts.tests.db import another_connection
 from accounts.tests.factories import OrganizationFactory
 from liaison import reports
 from liaison.models import ContactLog, Pairing, PairingTally, Term
@@ -142,13 +143,11 @@ def test_two_transactions_counting_one_new_key_both_count():
     term = TermFactory(min_contacts_per_year=1)
     leader = LeaderFactory(organization=term.organization)
     talents = TalentFactory.create_batch(2, work_unit__organization=term.organization)
-    settings = connection.settings_dict
-    params = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"], "port": settings["PORT"]}
     insert = (
         "INSERT INTO liaison_pairing (term_id, leader_id, talent_id, start, end_reason, created_at)"
         " VALUES (%s, %s, %s, '2025-01-01', '', now())"
     )
-    first, second = (psycopg2.connect(**{k: v for k, v in params.items() if v}) for _ in range(2))
+    first, second = another_connection(), another_connection()
     errors, done = [], threading.Event()
 
     def write_second():

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from accounts.triggers import run_for_vendor
+
 
 # TalentTally counts the active talents per organization, upper-cased field and category (0: all of them).
 # The database keeps it, as it keeps the contact and appeal tallies: statement-level triggers on
@@ -145,18 +147,12 @@ SQLITE_REVERSE = [
 ]  # fmt: skip
 
 
-def _run(schema_editor, postgresql, sqlite):
-    vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": [postgresql], "sqlite": sqlite}.get(vendor, []):
-        schema_editor.execute(statement, params=None)
-
-
 def add_triggers(apps, schema_editor):
-    _run(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
+    run_for_vendor(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
 
 
 def drop_triggers(apps, schema_editor):
-    _run(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
+    run_for_vendor(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
 
 
 class Migration(migrations.Migration):

@@ -8,6 +8,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from accounts.tests.db import another_connection
 from accounts.tests.factories import OrganizationFactory
 from talents.models import Talent, TalentCategory, TalentTally
 from talents.services import talent_fill_derived
@@ -100,9 +101,7 @@ def test_a_category_added_while_the_talent_moves_is_counted_where_the_talent_end
     talent = TalentFactory(field="茶叶")
     expert = TalentCategoryFactory(code="expert", name="专家人才")
     elsewhere = OrganizationFactory()
-    settings = connection.settings_dict
-    params = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"], "port": settings["PORT"]}
-    first, second = (psycopg2.connect(**{k: v for k, v in params.items() if v}) for _ in range(2))
+    first, second = another_connection(), another_connection()
     errors, done = [], threading.Event()
 
     def add_category():
