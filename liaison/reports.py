@@ -178,12 +178,15 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     query, so a page built on the facts (the dashboard) stays within its query budget.
     """
     width = len(root.path) + Organization.steplen
-    months = ContactMonthTally.objects.filter(organization__path__startswith=root.path, year=year).exclude(contacts=0)
+    # The kept counts of the subtree's organizations, as a semi-join: PostgreSQL reads a county's rows through
+    # the organization's index instead of every row of the table (TalentTally, county: 9.2 → 3.2 ms).
+    kept = {"organization__in": Organization.objects.filter(path__startswith=root.path).values("pk")}
+    months = ContactMonthTally.objects.filter(**kept, year=year).exclude(contacts=0)
     flag = lambda condition: models.Case(models.When(condition, then=Value(1)), default=Value(0))  # noqa: E731
     # The year's pairings and, riding along as i1, those that met the minimum: from their kept counts, one
     # row per child, not from every pairing.
     pairings = (
-        PairingTally.objects.filter(organization__path__startswith=root.path, year=year, in_force__gt=0).order_by()
+        PairingTally.objects.filter(**kept, year=year, in_force__gt=0).order_by()
         .annotate(r_kind=Value("pairings"), r_child=_child("organization__path", width))
         .values_list("r_kind", "r_child")
         .annotate(r_i1=Sum("in_force_met"), r_i2=ZERO, r_t1=EMPTY, r_t2=EMPTY, r_n=Sum("in_force"))
@@ -191,7 +194,7 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
     parts = [
         _per_organization(root, "leaders", Leader.objects.filter(is_active=True), width),
         # Active talents from their kept counts (talents.TalentTally, category 0: all of them).
-        _grouped(TalentTally.objects.filter(organization__path__startswith=root.path, category=0).exclude(talents=0),
+        _grouped(TalentTally.objects.filter(**kept, category=0).exclude(talents=0),
                  "talents", "organization__path", width, n=Sum("talents")),
         pairings,
         # The year's contacts from their monthly counts (kept by triggers), not from every contact.
@@ -199,7 +202,7 @@ def report_facts(root: Organization, year: int, today: datetime.date) -> Facts:
         _grouped(months, "contacts_month", "organization__path", width, i2=F("month"), n=Sum("contacts")),
         # The year's appeals from their kept counts; whether one is overdue changes with the date, so the
         # overdue ones are counted from the open appeals (the partial index appeal_open_deadline).
-        _grouped(AppealTally.objects.filter(organization__path__startswith=root.path, year=year).exclude(appeals=0),
+        _grouped(AppealTally.objects.filter(**kept, year=year).exclude(appeals=0),
                  "appeals", "organization__path", width, F("category_id"), t1=F("status"), t2=F("satisfaction"),
                  n=Sum("appeals")),
         _grouped(year_appeals(root, year).overdue(today), "overdue_appeals", "organization__path", width),
