@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from accounts.triggers import run_for_vendor
+from accounts.triggers import trigger_operation
 
 
 # PairingTally counts, per talent's organization, leader, term and year of the term, the active pairings and
@@ -235,14 +235,6 @@ SQLITE_REVERSE = [
 ]  # fmt: skip
 
 
-def add_triggers(apps, schema_editor):
-    run_for_vendor(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
-
-
-def drop_triggers(apps, schema_editor):
-    run_for_vendor(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -271,5 +263,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('organization', 'leader', 'term', 'year'), name='pairing_tally_unique')],
             },
         ),
-        migrations.RunPython(add_triggers, drop_triggers),
+        trigger_operation(POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD, POSTGRESQL_REVERSE, SQLITE_REVERSE),
     ]

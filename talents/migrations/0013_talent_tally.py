@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from accounts.triggers import run_for_vendor
+from accounts.triggers import trigger_operation
 
 
 # TalentTally counts the active talents per organization, upper-cased field and category (0: all of them).
@@ -147,14 +147,6 @@ SQLITE_REVERSE = [
 ]  # fmt: skip
 
 
-def add_triggers(apps, schema_editor):
-    run_for_vendor(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
-
-
-def drop_triggers(apps, schema_editor):
-    run_for_vendor(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -178,5 +170,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('organization', 'field', 'category'), name='talent_tally_unique')],
             },
         ),
-        migrations.RunPython(add_triggers, drop_triggers),
+        trigger_operation(POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD, POSTGRESQL_REVERSE, SQLITE_REVERSE),
     ]
