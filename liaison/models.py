@@ -86,13 +86,13 @@ class Term(models.Model):
         return self.name
 
 
-# The compliance page's two tables from one scan of rows (leader, organization, pairings, due), a pairing each
-# or the kept counts: (0, organization, pairings, due) per talent's organization, then (1, leader, pairings,
-# due) for the leaders with most talents due.
-COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due) AS ({rows})
-SELECT 0, organization, SUM(pairings), SUM(due) FROM p GROUP BY organization
+# The compliance page's two tables from one scan of rows (leader, organization, pairings, due, contacts this
+# year), a pairing each or the kept counts: (0, organization, pairings, due, 0) per talent's organization,
+# then (1, leader, pairings, due, contacts) for the leaders with most talents due.
+COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due, contacts) AS ({rows})
+SELECT 0, organization, SUM(pairings), SUM(due), 0 FROM p GROUP BY organization
 UNION ALL
-SELECT * FROM (SELECT 1, leader, SUM(pairings), SUM(due) AS leader_due FROM p GROUP BY leader
+SELECT * FROM (SELECT 1, leader, SUM(pairings), SUM(due) AS leader_due, SUM(contacts) FROM p GROUP BY leader
     ORDER BY leader_due DESC, leader LIMIT %s) AS top_leaders"""
 
 
@@ -122,24 +122,24 @@ class PairingQuerySet(models.QuerySet):
         read twice) is summed per talent's organization and per leader in the database, so about a hundred
         rows come back: the organizations' rows, folded here into children of ``root`` (pairings of talents
         attached to ``root`` itself form their own row), and the ``limit`` leaders with most talents due
-        (ties by id). Only those leaders' pairings are read, for contacts and the last contact.
+        (ties by id), with their contacts this year. Only those leaders' pairings are read, for the last contact.
         """
         width = len(root.path) + Organization.steplen
         organizations = Organization.objects.filter(path__startswith=root.path).values_list("pk", "path", "name")
         organizations = {pk: (path, name) for pk, path, name in organizations}
         if counted is not None:
             rows = counted.order_by().annotate(due=models.F("active") - models.F("active_met"))
-            rows = rows.values_list("leader_id", "organization_id", "active", "due")
+            rows = rows.values_list("leader_id", "organization_id", "active", "due", "active_contacts")
         else:
             due = models.Case(models.When(met_minimum=False, then=models.Value(1)), default=models.Value(0))
             rows = self.order_by().annotate(one=models.Value(1), is_due=due)
-            rows = rows.values_list("leader_id", "talent__organization_id", "one", "is_due")
+            rows = rows.values_list("leader_id", "talent__organization_id", "one", "is_due", "contacts_this_year")
         groups = rows_around(rows, COMPLIANCE_SQL, [limit])
         by_child, top = defaultdict(lambda: [0, 0]), []
-        for is_leader, pk, total, due in groups:
+        for is_leader, pk, total, due, contacts in groups:
             total, due = int(total), int(due)  # sums of bigint are numeric on PostgreSQL
             if is_leader:
-                top.append((pk, (total, due)))
+                top.append((pk, (total, due, int(contacts))))
             elif pk in organizations:  # else an organization added since the first query
                 sums = by_child[organizations[pk][0][:width]]
                 sums[0] += total
@@ -151,16 +151,14 @@ class PairingQuerySet(models.QuerySet):
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
         top.sort(key=lambda item: (-item[1][1], item[0]))  # UNION ALL keeps no order
-        stats = {
-            r["leader"]: r
-            for r in self.filter(leader__in=[pk for pk, _sums in top]).order_by().values("leader")
-            .annotate(contacts=models.Sum("contacts_this_year"), last=models.Max("last_contact"))
-        }  # fmt: skip
+        last = dict(
+            self.filter(leader__in=[pk for pk, _sums in top]).order_by().values("leader")
+            .annotate(last=models.Max("last_contact")).values_list("leader", "last")
+        )  # fmt: skip
         leaders = Leader.objects.select_related("user", "organization").in_bulk([pk for pk, _sums in top])
         cards = [
-            {"leader": leaders[pk], "talents": total, "due": due, "contacts": stats[pk]["contacts"],
-             "last": stats[pk]["last"]}
-            for pk, (total, due) in top
+            {"leader": leaders[pk], "talents": total, "due": due, "contacts": contacts, "last": last.get(pk)}
+            for pk, (total, due, contacts) in top
         ]  # fmt: skip
         return sorted(children, key=lambda r: (r["rate"], r["name"])), cards
 
@@ -470,6 +468,7 @@ class PairingTally(models.Model):
     # Active pairings (not ended), the same in every year of the term, and those that met the year's minimum.
     active = models.IntegerField(_("active pairings"), default=0)
     active_met = models.IntegerField(_("active pairings that met the minimum"), default=0)
+    active_contacts = models.IntegerField(_("the active pairings' confirmed contacts"), default=0)  # in the year
     # Pairings in force at some time of the year, ended ones included, and those that met the year's minimum.
     in_force = models.IntegerField(_("pairings in force"), default=0)
     in_force_met = models.IntegerField(_("pairings in force that met the minimum"), default=0)

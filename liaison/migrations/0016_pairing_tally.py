@@ -18,10 +18,11 @@ from accounts.triggers import trigger_operation
 # at a time. On SQLite a migration that rebuilds one of the four tables (AlterField) fails on these
 # triggers: drop them before it and create them again after.
 _COUNTED = """INSERT INTO liaison_pairingtally
-    (organization_id, leader_id, term_id, year, active, active_met, in_force, in_force_met)
+    (organization_id, leader_id, term_id, year, active, active_met, active_contacts, in_force, in_force_met)
     SELECT talent.organization_id, p.leader_id, p.term_id, {year},
         SUM(CASE WHEN p."end" IS NULL THEN 1 ELSE 0 END),
         SUM(CASE WHEN p."end" IS NULL AND {met} THEN 1 ELSE 0 END),
+        SUM(CASE WHEN p."end" IS NULL THEN COALESCE(c.contacts, 0) ELSE 0 END),
         SUM(CASE WHEN {in_force} THEN 1 ELSE 0 END),
         SUM(CASE WHEN {in_force} AND {met} THEN 1 ELSE 0 END)
     FROM {pairings} JOIN talents_talent talent ON talent.id = p.talent_id{same_organization}
@@ -250,6 +251,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('active', models.IntegerField(default=0, verbose_name='active pairings')),
                 ('active_met', models.IntegerField(default=0, verbose_name='active pairings that met the minimum')),
+                ('active_contacts', models.IntegerField(default=0, verbose_name="the active pairings' confirmed contacts")),
                 ('in_force', models.IntegerField(default=0, verbose_name='pairings in force')),
                 ('in_force_met', models.IntegerField(default=0, verbose_name='pairings in force that met the minimum')),
                 ('leader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='liaison.leader', verbose_name='leader')),

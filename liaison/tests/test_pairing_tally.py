@@ -11,7 +11,7 @@ import threading
 import psycopg2
 import pytest
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 
 from accounts.models import Organization
 from accounts.tests.db import another_connection
@@ -26,9 +26,15 @@ MIGRATION = importlib.import_module("liaison.migrations.0016_pairing_tally")
 
 
 def kept() -> dict:
-    """The kept rows as {(organization, leader, term, year): (active, active met, in force, in force met)}."""
+    """The kept rows as {(organization, leader, term, year): (active, met, contacts, in force, in force met)}."""
     return {
-        (t.organization_id, t.leader_id, t.term_id, t.year): (t.active, t.active_met, t.in_force, t.in_force_met)
+        (t.organization_id, t.leader_id, t.term_id, t.year): (
+            t.active,
+            t.active_met,
+            t.active_contacts,
+            t.in_force,
+            t.in_force_met,
+        )
         for t in PairingTally.objects.all()
     }
 
@@ -42,12 +48,13 @@ def live() -> dict:
     for year in range(span["first"] or 0, (span["last"] or -1) + 1):
         in_year = Q(term__start__year__lte=year, term__end__year__gte=year)
         active = Pairing.objects.active().filter(in_year).with_year_stats(year).values_list(*key)
-        for organization, leader, term, n, n_met in active.order_by().annotate(n=Count("pk"), met=met):
-            rows[(organization, leader, term, year)] = (n, n_met, 0, 0)
+        counted = active.order_by().annotate(n=Count("pk"), met=met, contacts=Sum("contacts_this_year"))
+        for organization, leader, term, n, n_met, contacts in counted:
+            rows[(organization, leader, term, year)] = (n, n_met, contacts, 0, 0)
         in_force = reports.year_pairings(Organization(path=""), year).with_year_stats(year).values_list(*key)
         for organization, leader, term, n, n_met in in_force.order_by().annotate(n=Count("pk"), met=met):
-            active_n, active_met, _n, _met = rows.get((organization, leader, term, year), (0, 0, 0, 0))
-            rows[(organization, leader, term, year)] = (active_n, active_met, n, n_met)
+            active_n, active_met, contacts, _n, _met = rows.get((organization, leader, term, year), (0, 0, 0, 0, 0))
+            rows[(organization, leader, term, year)] = (active_n, active_met, contacts, n, n_met)
     return rows
 
 
@@ -68,30 +75,30 @@ def test_every_kind_of_write_is_counted(world):
     term, a, b, c = world["term"], world["a"], world["b"], world["c"]
     org = term.organization_id
     assert kept() == live()
-    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 0, 2, 0)
-    assert kept()[(c.talent.organization_id, world["second"].pk, term.pk, 2025)] == (1, 0, 0, 0)  # starts in 2026
+    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 0, 0, 2, 0)
+    assert kept()[(c.talent.organization_id, world["second"].pk, term.pk, 2025)] == (1, 0, 0, 0, 0)  # from 2026
 
     ContactLogFactory.create_batch(2, pairing=a)  # the minimum is two: a meets it
     ContactLogFactory(pairing=b, confirmed_at=None)  # waiting for confirmation: not counted
-    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 1, 2, 1)
+    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 1, 2, 2, 1)
     assert kept() == live()
 
     ContactLog.objects.filter(pairing=b).update(confirmed_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
     ContactLogFactory(pairing=b, date=datetime.date(2025, 5, 1))
     ContactLogFactory(pairing=b, date=datetime.date(2025, 6, 1))
     assert kept() == live()
-    assert kept()[(org, world["first"].pk, term.pk, 2025)] == (2, 1, 2, 1)
+    assert kept()[(org, world["first"].pk, term.pk, 2025)] == (2, 1, 2, 2, 1)
 
     ContactLog.objects.filter(pairing=a).first().delete()  # back below the minimum
-    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 0, 2, 0)
+    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 0, 2, 2, 0)
 
     Term.objects.filter(pk=term.pk).update(min_contacts_per_year=1)  # a lower minimum: both meet it
-    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 2, 2, 2)
+    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (2, 2, 2, 2, 2)
     assert kept() == live()
 
     b.end, b.end_reason = datetime.date(2026, 6, 30), Pairing.EndReason.ADJUSTMENT
     b.save()  # ended: no longer active, still in force this year
-    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (1, 1, 2, 2)
+    assert kept()[(org, world["first"].pk, term.pk, 2026)] == (1, 1, 1, 2, 2)
     Pairing.objects.filter(pk=c.pk).update(leader=world["first"])  # handed over to the first leader
     assert kept() == live()
 
@@ -99,7 +106,7 @@ def test_every_kind_of_write_is_counted(world):
     talent = Talent.objects.get(pk=a.talent_id)
     talent.organization = elsewhere
     talent.save()  # a talent who moves takes their pairing's counts along
-    assert kept()[(elsewhere.pk, world["first"].pk, term.pk, 2026)] == (1, 1, 1, 1)
+    assert kept()[(elsewhere.pk, world["first"].pk, term.pk, 2026)] == (1, 1, 1, 1, 1)
     Talent.objects.filter(pk=b.talent_id).update(organization=elsewhere)
     assert kept() == live()
 
@@ -121,7 +128,7 @@ def test_bulk_writes_count_each_key_once(world):
     )
     pairings = list(Pairing.objects.filter(talent__in=talents))
     ContactLog.objects.bulk_create([ContactLogFactory.build(pairing=p) for p in pairings for _ in range(2)])
-    assert kept()[(term.organization_id, world["second"].pk, term.pk, 2026)] == (5, 5, 5, 5)
+    assert kept()[(term.organization_id, world["second"].pk, term.pk, 2026)] == (5, 5, 10, 5, 5)
     assert kept() == live()
 
 
