@@ -96,14 +96,20 @@ SELECT * FROM (SELECT 1, leader, SUM(pairings), SUM(due) AS leader_due, SUM(cont
     ORDER BY leader_due DESC, leader LIMIT %s) AS top_leaders"""
 
 
+def terms_and_own_q(user) -> models.Q:
+    """Pairings, or their kept counts (``PairingTally``), of terms in the user's staff subtrees and a leader's own."""
+    q = scoping.organization_q(user, "term__organization__path")
+    if "leader" in scoping.roles(user):
+        q |= models.Q(leader__user_id=user.pk)
+    return q
+
+
 class PairingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Pairings of talents the user may see; a leader sees their own, ended ones included."""
         if scoping.sees_everything(user):
             return self
-        q = scoping.organization_q(user, "term__organization__path")
-        if "leader" in scoping.roles(user):
-            q |= models.Q(leader__user_id=user.pk)
+        q = terms_and_own_q(user)
         if "liaison" in scoping.roles(user):
             q |= scoping.talent_q(user, "talent__")
         return self.filter(q)
@@ -440,11 +446,8 @@ class PairingTallyQuerySet(models.QuerySet):
         """
         if "liaison" in scoping.roles(user) and not scoping.sees_everything(user):
             return None
-        q = scoping.organization_q(user, "term__organization__path")
-        if "leader" in scoping.roles(user):
-            q |= models.Q(leader__user_id=user.pk)
         return self.filter(
-            q, year=today.year, active__gt=0, organization__path__startswith=root.path,
+            terms_and_own_q(user), year=today.year, active__gt=0, organization__path__startswith=root.path,
             term__in=Term.objects.current(today),
         )  # fmt: skip
 
