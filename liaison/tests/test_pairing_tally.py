@@ -6,15 +6,13 @@ pairings with ``with_year_stats`` (compliance) and ``reports.year_pairings`` (th
 
 import datetime
 import importlib
-import threading
 
-import psycopg2
 import pytest
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
 
 from accounts.models import Organization
-from accounts.tests.db import another_connection
+from accounts.tests.db import second_writer_waits
 from accounts.tests.factories import OrganizationFactory
 from liaison import reports
 from liaison.models import ContactLog, Pairing, PairingTally, Term
@@ -154,28 +152,10 @@ def test_two_transactions_counting_one_new_key_both_count():
         "INSERT INTO liaison_pairing (term_id, leader_id, talent_id, start, end_reason, created_at)"
         " VALUES (%s, %s, %s, '2025-01-01', '', now())"
     )
-    first, second = another_connection(), another_connection()
-    errors, done = [], threading.Event()
-
-    def write_second():
-        try:
-            second.cursor().execute(insert, [term.pk, leader.pk, talents[1].pk])
-            second.commit()
-        except psycopg2.Error as error:
-            errors.append(error)
-        done.set()
-
-    try:
-        first.cursor().execute(insert, [term.pk, leader.pk, talents[0].pk])  # holds the term's lock
-        thread = threading.Thread(target=write_second)
-        thread.start()
-        assert not done.wait(0.5)  # waits for the first transaction
-        first.commit()
-        thread.join(10)
-    finally:
-        first.close()
-        second.close()
-    assert done.is_set() and errors == []
+    waited, finished, errors = second_writer_waits(
+        (insert, [term.pk, leader.pk, talents[0].pk]), (insert, [term.pk, leader.pk, talents[1].pk])
+    )
+    assert (waited, finished, errors) == (True, True, [])  # it waited for the first, then wrote
     assert [(t.year, t.active) for t in PairingTally.objects.filter(leader=leader).order_by("year")] == [
         (2025, 2), (2026, 2)
     ]  # fmt: skip

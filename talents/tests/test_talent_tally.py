@@ -1,14 +1,12 @@
 """TalentTally: the database keeps the active talents per organization, field and category, whatever writes them."""
 
 import importlib
-import threading
 from collections import Counter
 
-import psycopg2
 import pytest
 from django.db import connection
 
-from accounts.tests.db import another_connection
+from accounts.tests.db import second_writer_waits
 from accounts.tests.factories import OrganizationFactory
 from talents.models import Talent, TalentCategory, TalentTally
 from talents.services import talent_fill_derived
@@ -101,30 +99,12 @@ def test_a_category_added_while_the_talent_moves_is_counted_where_the_talent_end
     talent = TalentFactory(field="茶叶")
     expert = TalentCategoryFactory(code="expert", name="专家人才")
     elsewhere = OrganizationFactory()
-    first, second = another_connection(), another_connection()
-    errors, done = [], threading.Event()
-
-    def add_category():
-        try:
-            second.cursor().execute(
-                "INSERT INTO talents_talent_categories (talent_id, talentcategory_id) VALUES (%s, %s)",
-                [talent.pk, expert.pk],
-            )
-            second.commit()
-        except psycopg2.Error as error:
-            errors.append(error)
-        done.set()
-
-    try:
-        moving = "UPDATE talents_talent SET organization_id = %s WHERE id = %s"
-        first.cursor().execute(moving, [elsewhere.pk, talent.pk])
-        thread = threading.Thread(target=add_category)
-        thread.start()
-        assert not done.wait(0.5)  # waits for the move
-        first.commit()
-        thread.join(10)
-    finally:
-        first.close()
-        second.close()
-    assert done.is_set() and errors == []
+    waited, finished, errors = second_writer_waits(
+        ("UPDATE talents_talent SET organization_id = %s WHERE id = %s", [elsewhere.pk, talent.pk]),
+        (
+            "INSERT INTO talents_talent_categories (talent_id, talentcategory_id) VALUES (%s, %s)",
+            [talent.pk, expert.pk],
+        ),
+    )
+    assert (waited, finished, errors) == (True, True, [])  # it waited for the move, then wrote
     assert kept() == recounted() == {(elsewhere.pk, "茶叶", 0): 1, (elsewhere.pk, "茶叶", expert.pk): 1}
