@@ -444,10 +444,14 @@ class PairingTallyQuerySet(models.QuerySet):
         None when the user's scope cannot be said in these rows: a liaison officer sees the pairings of
         their work units' talents, and the rows know organizations only.
         """
-        if "liaison" in scoping.roles(user) and not scoping.sees_everything(user):
+        if scoping.sees_everything(user):  # as visible_to: every pairing, whatever roles they also hold
+            scope = models.Q()
+        elif "liaison" in scoping.roles(user):
             return None
+        else:
+            scope = terms_and_own_q(user)
         return self.filter(
-            terms_and_own_q(user), year=today.year, active__gt=0, organization__path__startswith=root.path,
+            scope, year=today.year, active__gt=0, organization__path__startswith=root.path,
             term__in=Term.objects.current(today),
         )  # fmt: skip
 

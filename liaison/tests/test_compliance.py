@@ -13,7 +13,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import MembershipFactory
+from accounts.tests.factories import MembershipFactory, UserFactory
 from liaison.models import Pairing, PairingTally, Term
 from liaison.tests.factories import ContactLogFactory, LeaderFactory, PairingFactory, TermFactory
 from talents.tests.factories import TalentFactory
@@ -155,4 +155,16 @@ def test_a_liaison_officer_s_scope_is_counted_from_the_pairings(client, county, 
     assert PairingTally.objects.for_compliance(liaison_a, county, datetime.date.today()) is None
     client.force_login(liaison_a)
     rows = {r["name"]: (r["total"], r["met"]) for r in client.get(URL).context["by_organization"]}
+    assert rows == {"青山镇": (3, 1), "绿水乡": (1, 1)}
+
+
+def test_a_superuser_who_is_also_a_leader_sees_every_pairing_counted(client, county, township_a, fixture):
+    """The kept counts keep the superuser's whole view, as visible_to does, not only their own pairings."""
+    admin = UserFactory(username="root_leader", is_superuser=True)
+    MembershipFactory(user=admin, organization=township_a, role="leader")
+    client.force_login(admin)
+    rows = {
+        r["name"]: (r["total"], r["met"])
+        for r in client.get(URL, {"organization": county.pk}).context["by_organization"]
+    }
     assert rows == {"青山镇": (3, 1), "绿水乡": (1, 1)}
