@@ -26,3 +26,39 @@ def trigger_operation(
         run_for_vendor(schema_editor, postgresql_reverse, sqlite_reverse)
 
     return migrations.RunPython(forward, backward)
+
+
+def pg_counting_function(name: str, count: str, columns: int, keys: dict[str, str], where: str = "") -> str:
+    """A PostgreSQL trigger function passing the keys that ``keys[TG_OP]`` names to the function ``count``.
+
+    ``keys`` maps each operation (INSERT, UPDATE, DELETE) to a SELECT of ``columns`` columns over the
+    statement's transition tables; ``count`` receives one array per column, the distinct keys in them.
+    ``where`` filters the keys (on their columns c1, c2...).
+    """
+    names = [f"c{i}" for i in range(1, columns + 1)]
+    arrays = ", ".join(f"array_agg({c})" for c in names)
+    branches = [
+        f"""    {"IF" if i == 0 else "ELSIF"} TG_OP = '{operation}' THEN
+        PERFORM {count}({arrays})
+        FROM (SELECT DISTINCT * FROM ({select}) AS named) AS keys ({", ".join(names)}){where};"""  # noqa: S608  (the migrations' own SQL)
+        for i, (operation, select) in enumerate(keys.items())
+    ]
+    return f"""
+CREATE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+{chr(10).join(branches)}
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;"""
+
+
+def pg_statement_triggers(table: str, function: str, events) -> str:
+    """Statement-level AFTER triggers on ``table`` for ``events``, named after ``function``, which they run."""
+    references = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                  "DELETE": "OLD TABLE AS old_rows"}  # fmt: skip
+    return "".join(
+        f"\nCREATE TRIGGER {function}_{event.lower()} AFTER {event} ON {table}"
+        f" REFERENCING {references[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+        for event in events
+    )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, TalentNeed
+from accounts.admin import ReadOnlyAdmin
+from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, SupportTally, TalentNeed
 
 
 @admin.register(SupportKind)
@@ -43,3 +44,16 @@ class SupportRecordAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["talent", "kind"]
     raw_id_fields = ["talent", "created_by"]
+
+
+@admin.register(SupportTally)
+class SupportTallyAdmin(ReadOnlyAdmin):
+    """Counts kept by database triggers (migration 0004): shown to check a figure, never changed."""
+
+    list_display = ["organization", "year", "kind", "talents", "record", "appeal", "activity"]
+    list_filter = ["year", "kind"]
+    list_select_related = ["organization"]
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

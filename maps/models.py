@@ -218,3 +218,36 @@ class SupportRecord(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.kind}"
+
+
+class SupportTally(models.Model):
+    """Talents of an organization who received support in a year, per support kind and per source.
+
+    ``kind`` is a support kind's id, or 0 for the talents who received any support. ``talents`` counts
+    each talent once however many sources show them (DOMAIN.md rule 17); ``record``, ``appeal`` and
+    ``activity`` count the talents each source shows. A talent counts under the organization they belong
+    to now. The support panorama sums these rows, some thousands for a city, instead of reading the year's
+    support records, closed appeals and attended activities. Kept by database triggers on the six tables
+    the figures come from and on talents (migration ``0004_support_tally``). Django never writes it.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.PositiveIntegerField(_("support kind id, 0 for any"))
+    talents = models.IntegerField(_("talents supported"), default=0)
+    record = models.IntegerField(_("from support records"), default=0)
+    appeal = models.IntegerField(_("from closed appeals"), default=0)
+    activity = models.IntegerField(_("from activities"), default=0)
+
+    class Meta:
+        verbose_name = _("support count")
+        verbose_name_plural = _("support counts")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "kind"], name="support_tally_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "organization"], name="support_tally_year_org")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} {self.kind}: {self.talents}"

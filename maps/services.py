@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Trim
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr, Trim
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from activities.models import GroupActivity
 from liaison.aggregates import count_of, rows_around
 from liaison.models import Appeal, Leader, Term
-from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, TalentNeed
+from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, SupportTally, TalentNeed
 from talents.models import Talent, TalentTally
 
 # --- the demand map (人才需求图) ---------------------------------------------------------------------
@@ -234,61 +234,6 @@ def growth_counts(root: Organization, year: int, whole_tree: bool = False) -> di
 SOURCE_RECORD, SOURCE_APPEAL, SOURCE_ACTIVITY = "record", "appeal", "activity"
 
 
-def _tagged(queryset, source: str, kind: str, talent: str, organization: str):
-    return (
-        queryset.order_by()
-        .annotate(p_source=Value(source, output_field=models.CharField()), p_kind=F(kind), p_talent=F(talent),
-                  p_org=F(organization))
-        .values_list("p_source", "p_kind", "p_talent", "p_org")
-    )  # fmt: skip
-
-
-def support_pairs(root: Organization, year: int):
-    """(source, kind, talent, talent's organization) of every support received in ``year`` in the subtree.
-
-    The three sources (DOMAIN.md rules 12, 16, 17): the talent's own support records dated in the year;
-    appeals closed in the year whose category the kind is drawn from; activities of the year of a kind
-    the support kind is drawn from, that the talent attended. One UNION ALL query: a talent supported
-    twice in the same way appears twice.
-    """
-    appeal_links = SupportKind.appeal_categories.through.objects.filter(
-        appealcategory__appeals__status=Appeal.Status.CLOSED,
-        appealcategory__appeals__closed_on__year=year,
-        appealcategory__appeals__talent__organization__path__startswith=root.path,
-    )
-    activity_links = SupportKind.activity_kinds.through.objects.filter(
-        activitykind__activities__date__year=year,
-        activitykind__activities__talents__organization__path__startswith=root.path,
-    )
-    parts = [
-        _tagged(SupportRecord.objects.filter(talent__organization__path__startswith=root.path, date__year=year),
-                SOURCE_RECORD, "kind_id", "talent_id", "talent__organization_id"),
-        _tagged(appeal_links, SOURCE_APPEAL, "supportkind_id", "appealcategory__appeals__talent_id",
-                "appealcategory__appeals__talent__organization_id"),
-        _tagged(activity_links, SOURCE_ACTIVITY, "supportkind_id", "activitykind__activities__talents",
-                "activitykind__activities__talents__organization_id"),
-    ]  # fmt: skip
-    return parts[0].union(*parts[1:], all=True)
-
-
-# Counted in the database: distinct talents per organization and kind, with the sources that show them,
-# and distinct talents per organization whatever the kind; then added up per child organization.
-PANORAMA_SQL = """WITH per AS (
-    SELECT p.p_org AS org, p.p_talent AS talent, p.p_kind AS kind,
-        MAX(CASE WHEN p.p_source = 'record' THEN 1 ELSE 0 END) AS record,
-        MAX(CASE WHEN p.p_source = 'appeal' THEN 1 ELSE 0 END) AS appeal,
-        MAX(CASE WHEN p.p_source = 'activity' THEN 1 ELSE 0 END) AS activity
-    FROM ({rows}) p GROUP BY p.p_org, p.p_talent, p.p_kind
-), counted AS (
-    SELECT org, kind, COUNT(*) AS talents, SUM(record) AS record, SUM(appeal) AS appeal, SUM(activity) AS activity
-    FROM per GROUP BY org, kind
-    UNION ALL
-    SELECT org, NULL, COUNT(*), 0, 0, 0 FROM (SELECT DISTINCT org, talent FROM per) AS d GROUP BY org
-)
-SELECT SUBSTR(o.path, 1, {width}), c.kind, SUM(c.talents), SUM(c.record), SUM(c.appeal), SUM(c.activity)
-FROM counted c JOIN {organizations} o ON o.id = c.org GROUP BY SUBSTR(o.path, 1, {width}), c.kind"""
-
-
 @dataclass
 class Panorama:
     """Distinct talents per support kind of a subtree's year, by child organization and by source."""
@@ -332,21 +277,25 @@ class Panorama:
 def support_panorama(root: Organization, year: int) -> Panorama:
     """Count, per support kind, the distinct talents of ``root``'s subtree supported in ``year``.
 
-    A talent counts once per kind however many sources show it (a housing subsidy recorded and a
-    housing appeal closed), and is counted under the child organization the talent belongs to now.
-    Three queries: the counts (grouped in the database), the kinds and the organizations.
+    A talent counts once per kind however many sources show them (a housing subsidy recorded and a
+    housing appeal closed), and is counted under the child organization the talent belongs to now. The
+    counts per organization are kept by the database (``SupportTally``: records, appeals and activities
+    of the year, each talent once per kind); they are summed per child organization here. Three queries:
+    the counts, the kinds and the organizations.
     """
-    sql = PANORAMA_SQL.format(
-        rows="{rows}", width=len(root.path) + Organization.steplen,
-        organizations=connection.ops.quote_name(Organization._meta.db_table),
-    )  # fmt: skip
+    child = Substr("organization__path", 1, len(root.path) + Organization.steplen)
+    rows = (
+        SupportTally.objects.filter(year=year, organization__path__startswith=root.path)
+        .order_by()
+        .values_list(child, "kind")
+        .annotate(Sum("talents"), Sum("record"), Sum("appeal"), Sum("activity"))
+    )
     counts, any_kind, by_source = {}, {}, defaultdict(int)
-    for child, kind_id, *figures in rows_around(support_pairs(root, year), sql):
-        talents, record, appeal, activity = map(int, figures)  # PostgreSQL's SUM is a numeric
-        if kind_id is None:
-            any_kind[child] = talents
+    for path, kind_id, talents, record, appeal, activity in rows:
+        if kind_id == 0:
+            any_kind[path] = talents
             continue
-        counts[(child, kind_id)] = talents
+        counts[(path, kind_id)] = talents
         for source, n in ((SOURCE_RECORD, record), (SOURCE_APPEAL, appeal), (SOURCE_ACTIVITY, activity)):
             by_source[(kind_id, source)] += n
     counted = {kind_id for _child, kind_id in counts}

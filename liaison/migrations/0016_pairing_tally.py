@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from accounts.triggers import trigger_operation
+from accounts.triggers import pg_counting_function, pg_statement_triggers, trigger_operation
 
 
 # PairingTally counts, per talent's organization, leader, term and year of the term, the active pairings and
@@ -92,21 +92,7 @@ $$ LANGUAGE plpgsql;
 
 def _pg_function(name: str, keys: dict[str, str]) -> str:
     """A trigger function counting again the keys that ``keys[TG_OP]`` (a SELECT of three columns) names."""
-    branches = []
-    for i, (operation, select) in enumerate(keys.items()):
-        branches.append(
-            f"""    {"IF" if i == 0 else "ELSIF"} TG_OP = '{operation}' THEN
-        PERFORM liaison_pairing_tally_count(array_agg(o), array_agg(l), array_agg(t))
-        FROM (SELECT DISTINCT * FROM ({select}) AS named) AS keys (o, l, t);"""
-        )
-    return f"""
-CREATE FUNCTION {name}() RETURNS trigger AS $$
-BEGIN
-{chr(10).join(branches)}
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;"""
+    return pg_counting_function(name, "liaison_pairing_tally_count", 3, keys)
 
 
 _PG_PAIRING_KEYS = (
@@ -130,16 +116,6 @@ def _pg_both(keys: str) -> str:
     return f"{keys.format(rows='old_rows')} UNION {keys.format(rows='new_rows')}"
 
 
-def _pg_triggers(table: str, function: str, events: tuple) -> str:
-    references = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                  "DELETE": "OLD TABLE AS old_rows"}  # fmt: skip
-    return "".join(
-        f"\nCREATE TRIGGER {function}_{event.lower()} AFTER {event} ON {table}"
-        f" REFERENCING {references[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
-        for event in events
-    )
-
-
 _ALL = ("INSERT", "UPDATE", "DELETE")
 POSTGRESQL_TRIGGERS = (
     _PG_COUNT
@@ -158,10 +134,10 @@ POSTGRESQL_TRIGGERS = (
         {"UPDATE": f"{_PG_MOVED_KEYS.format(side='o')} UNION {_PG_MOVED_KEYS.format(side='n')}"},
     )
     + _pg_function("liaison_pairing_tally_term", {"UPDATE": _PG_TERM_KEYS})
-    + _pg_triggers("liaison_pairing", "liaison_pairing_tally_pairing", _ALL)
-    + _pg_triggers("liaison_contacttally", "liaison_pairing_tally_contacts", _ALL)
-    + _pg_triggers("talents_talent", "liaison_pairing_tally_moved", ("UPDATE",))
-    + _pg_triggers("liaison_term", "liaison_pairing_tally_term", ("UPDATE",))
+    + pg_statement_triggers("liaison_pairing", "liaison_pairing_tally_pairing", _ALL)
+    + pg_statement_triggers("liaison_contacttally", "liaison_pairing_tally_contacts", _ALL)
+    + pg_statement_triggers("talents_talent", "liaison_pairing_tally_moved", ("UPDATE",))
+    + pg_statement_triggers("liaison_term", "liaison_pairing_tally_term", ("UPDATE",))
 )
 # What was paired before the triggers existed.
 POSTGRESQL_BACKFILL = "\n" + _pg_counted("liaison_pairing p")

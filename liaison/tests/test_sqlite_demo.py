@@ -37,6 +37,8 @@ from liaison.tests.test_pairing_tally import kept, live
 assert kept() == live() != {}, "the kept pairing counts"
 from talents.tests.test_talent_tally import kept as talents_kept, recounted as talents_recounted
 assert talents_kept() == talents_recounted() != {}, "the kept talent counts"
+from maps.tests.test_support_tally import kept as support_kept, recounted as support_recounted
+assert support_kept() == support_recounted() != {}, "the kept support counts"
 from accounts.models import Organization
 from liaison import reports
 from talents.excel import write_workbook
