@@ -141,7 +141,7 @@ class PairingQuerySet(models.QuerySet):
             rows = self.order_by().annotate(one=models.Value(1), is_due=due)
             rows = rows.values_list("leader_id", "talent__organization_id", "one", "is_due", "contacts_this_year")
         groups = rows_around(rows, COMPLIANCE_SQL, [limit])
-        by_child, top = defaultdict(lambda: [0, 0]), []
+        by_child, top, below = defaultdict(lambda: [0, 0]), [], defaultdict(list)
         for is_leader, pk, total, due, contacts in groups:
             total, due = int(total), int(due)  # sums of bigint are numeric on PostgreSQL
             if is_leader:
@@ -150,10 +150,13 @@ class PairingQuerySet(models.QuerySet):
                 sums = by_child[organizations[pk][0][:width]]
                 sums[0] += total
                 sums[1] += due
+                if due:
+                    below[organizations[pk][0][:width]].append((organizations[pk][0], pk, due))
         named = {path: (pk, name) for pk, (path, name) in organizations.items() if path in by_child}
         children = [
             {"child_path": path, "pk": named.get(path, (root.pk,))[0], "name": named.get(path, (0, root.name))[1],
-             "total": total, "met": total - due, "below": due, "rate": round(100 * (total - due) / total, 1)}
+             "total": total, "met": total - due, "below": due, "rate": round(100 * (total - due) / total, 1),
+             "below_by_organization": sorted(below[path])}
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
         top.sort(key=lambda item: (-item[1][1], item[0]))  # UNION ALL keeps no order
@@ -168,23 +171,22 @@ class PairingQuerySet(models.QuerySet):
         ]  # fmt: skip
         return sorted(children, key=lambda r: (r["rate"], r["name"])), cards
 
-    def below_minimum(self, root: Organization, by_child: list[dict], limit: int):
+    def below_minimum(self, by_child: list[dict], limit: int):
         """Return the first ``limit`` pairings below the minimum, ordered by organization and leader.
 
-        Needs ``with_year_stats``; ``by_child`` is the first table of ``compliance_figures``. The list
-        is ordered by the talent's organization path, so it reads only the child organizations (in path
-        order) that hold its first ``limit`` rows, not every pairing in scope.
+        Needs ``with_year_stats``; ``by_child`` is the first table of ``compliance_figures``, whose rows
+        name the organizations with pairings below the minimum (``below_by_organization``: path, pk and
+        how many). The list is ordered by the talent's organization path, so it reads only the
+        organizations (in path order) that hold its first ``limit`` rows, a township's pairings for a
+        whole city, not every pairing of the first county.
         """
         wanted, count = [], 0
-        for row in sorted(by_child, key=lambda r: r["child_path"]):
-            if row["below"] and count < limit:
-                wanted.append(row["child_path"])
-                count += row["below"]
-        where = models.Q(pk__in=[])
-        for path in wanted:  # the root's own talents have its path exactly; a child's, as a prefix
-            lookup = "talent__organization__path" if path == root.path else "talent__organization__path__startswith"
-            where |= models.Q(**{lookup: path})
-        below = self.filter(where, met_minimum=False)
+        for path, _pk, due in sorted(o for row in by_child for o in row["below_by_organization"]):
+            if count >= limit:
+                break
+            wanted.append(path)
+            count += due
+        below = self.filter(talent__organization__path__in=wanted, met_minimum=False)
         return below.order_by("talent__organization__path", "leader__user__name", "pk")[:limit]
 
     def with_year_stats(self, year: int):

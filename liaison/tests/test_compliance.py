@@ -168,3 +168,23 @@ def test_a_superuser_who_is_also_a_leader_sees_every_pairing_counted(client, cou
         for r in client.get(URL, {"organization": county.pk}).context["by_organization"]
     }
     assert rows == {"青山镇": (3, 1), "绿水乡": (1, 1)}
+
+
+def test_a_cut_below_list_follows_the_organizations_in_path_order(
+    client, county_staff, county, township_a, village_a, township_b, fixture, monkeypatch
+):
+    """Below-minimum pairings of the county itself, a township, its village and another township: each
+    cut of the list is the start of the full order (organization path, leader, pairing), whichever
+    organizations the cut reaches.
+    """
+    term = Term.objects.get(organization=township_b)
+    for organization in (county, village_a, township_b, township_b):
+        PairingFactory(term=term, leader=LeaderFactory(organization=township_b),
+                       talent=TalentFactory(work_unit__organization=organization))  # fmt: skip
+    client.force_login(county_staff)
+    pairings = Pairing.objects.active().with_year_stats(datetime.date.today().year).filter(met_minimum=False)
+    full = [p.pk for p in pairings.order_by("talent__organization__path", "leader__user__name", "pk")]
+    assert len(full) == 6
+    for cut in (1, 2, 3, 4, 6, 10):
+        monkeypatch.setattr("liaison.views.COMPLIANCE_LIST_MAX", cut)
+        assert [p.pk for p in client.get(URL).context["below"]] == full[:cut], cut
