@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
+from accounts.widgets import QuickSelect
 from liaison.models import Appeal, AppealCategory, Leader, Pairing, Term
 from talents.filters import offer_choices
 
@@ -13,8 +14,9 @@ class PairingFilter(django_filters.FilterSet):
 
     term = django_filters.ModelChoiceFilter(label=_("Term"), queryset=Term.objects.none(), empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All")
-    )
+        label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All"),
+        widget=QuickSelect,
+    )  # fmt: skip
     leader = django_filters.ModelChoiceFilter(label=_("Leader"), queryset=Leader.objects.none(), empty_label=_("All"))
     state = django_filters.ChoiceFilter(
         label=_("Pairing"),
@@ -80,8 +82,9 @@ class AppealFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Appeal.Status.choices, empty_label=_("All"))
     category = django_filters.ChoiceFilter(label=_("Appeal category"), empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All")
-    )
+        label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All"),
+        widget=QuickSelect,
+    )  # fmt: skip
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue?"), choices=[("yes", _("Overdue")), ("no", _("Not overdue"))], method="filter_overdue",
         empty_label=_("All"),

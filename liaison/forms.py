@@ -7,6 +7,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
+from accounts.widgets import QuickSelect
 from liaison.imports import contacts_review, pairings_review, parse_pairings, read_contacts
 from liaison.models import (
     Appeal,
@@ -121,8 +122,9 @@ class HandoverForm(forms.Form):
 
 class ComplianceForm(forms.Form):
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("My organization")
-    )
+        label=_("Organization"), queryset=Organization.objects.none(), required=False,
+        empty_label=_("My organization"), widget=QuickSelect,
+    )  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,8 +133,9 @@ class ComplianceForm(forms.Form):
 
 class LeaderListForm(forms.Form):
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("All")
-    )
+        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("All"),
+        widget=QuickSelect,
+    )  # fmt: skip
     q = forms.CharField(label=_("Name or post"), required=False, max_length=50)
 
     def __init__(self, *args, user, **kwargs):
@@ -433,8 +436,9 @@ class ReportForm(forms.Form):
     """Which organization (in the user's scope) and which year the report page shows."""
 
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False, empty_label=_("My organization")
-    )
+        label=_("Organization"), queryset=Organization.objects.none(), required=False,
+        empty_label=_("My organization"), widget=QuickSelect,
+    )  # fmt: skip
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.widgets import QuickSelect
 from talents.models import Talent, TalentCategory, WorkUnit
 
 # A <select> lists at most this many rows: a city has thousands of work units and leaders, and
@@ -35,8 +36,9 @@ class TalentFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("Name, pinyin initials or work unit")}),
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), empty_label=_("All"), queryset=Organization.objects.none(), method="filter_subtree"
-    )
+        label=_("Organization"), empty_label=_("All"), queryset=Organization.objects.none(), method="filter_subtree",
+        widget=QuickSelect,
+    )  # fmt: skip
     work_unit = django_filters.ModelChoiceFilter(
         label=_("Work unit"), empty_label=_("All"), queryset=WorkUnit.objects.none()
     )
