@@ -1,5 +1,7 @@
 """Aggregates and counting helpers shared by liaison and maps, on PostgreSQL and on SQLite (the `make run` demo)."""
 
+import re
+
 from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -53,17 +55,23 @@ def count_of(queryset) -> Subquery:
     return Subquery(counted, output_field=IntegerField())
 
 
-def rows_around(queryset, sql: str, params: list | tuple = ()) -> list[tuple]:
+def rows_around(queryset, sql: str, params: list | tuple = (), **more) -> list[tuple]:
     """Run ``sql`` around the SQL of ``queryset`` (its ``{rows}``); no rows when the queryset matches none.
 
     For what the ORM cannot say in one statement, such as one scan of a queryset counted two ways
-    (a CTE read twice). ``{rows}`` may stand more than once, each before any placeholder of ``params``:
-    the queryset's parameters are repeated for each, then ``params`` follow.
+    (a CTE read twice). ``more`` names other querysets, each standing as ``{name}``. Each may stand more
+    than once, all before any placeholder of ``params``: their parameters are given in the order they
+    stand, then ``params`` follow.
     """
+    parts = {"rows": queryset, **more}
     try:
-        inner, inner_params = queryset.query.sql_with_params()
+        compiled = {name: part.query.sql_with_params() for name, part in parts.items()}
     except EmptyResultSet:
         return []
+    standing = re.findall(r"\{(" + "|".join(parts) + r")\}", sql)
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(rows=inner), [*inner_params * sql.count("{rows}"), *params])
+        cursor.execute(
+            sql.format(**{name: text for name, (text, _params) in compiled.items()}),
+            [*(value for name in standing for value in compiled[name][1]), *params],
+        )
         return cursor.fetchall()

@@ -20,54 +20,44 @@ from activities.models import GroupActivity
 from liaison.aggregates import count_of, rows_around
 from liaison.models import Appeal, Leader, Term
 from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, SupportTally, TalentNeed
-from talents.models import Talent, TalentTally
+from talents.models import Talent, TalentCategory, TalentTally
 
 # --- the demand map (人才需求图) ---------------------------------------------------------------------
 
 
-# The active talents of each organization, field and category (0: all of them), kept by the database
-# (talents.TalentTally): some thousands of rows for a city where the talents are 100,000 and their
-# categories as many. The needs' fields are matched (the icontains rule) against the distinct fields of
-# the scope, which the category-0 rows all hold, so LIKE runs a thousand times, not once per row and need.
-# Scale 1, 120 fields in the talents' roster, same figures: the city 480 → 110 ms, a county 210 → 45 ms.
-HAVING_SQL = """WITH g (g_org, g_field, g_category, g_n) AS ({rows}), d (g_org, g_field, g_category, g_n) AS ({rows}),
-fields (f_field) AS (SELECT DISTINCT d.g_field FROM d WHERE d.g_category = 0),
+# The demand map in one statement. The needs are grouped per organization, field and category. What an
+# organization has comes from the active talents kept per organization, field and category (0: all of
+# them; talents.TalentTally): the needs' fields are matched (the icontains rule) against the distinct
+# fields of the scope, so LIKE runs some thousand times, not once per row and need; the matched counts of
+# each organization are added to every organization at or above it in the subtree (``above``: pairs of
+# organizations' ids, some hundreds for a city) and each need group takes its own organization's. Only
+# the map's rows come back: the city's 9,636 counts per organization, need and category, and its 5,003
+# need groups, were added up in Python before (scale 1).
+DEMAND_SQL = """WITH needs (n_org, n_field, n_category, n_needed, n_count) AS ({needs}),
 matched (m_field, m_need) AS (
-    SELECT fields.f_field, f.column1 FROM fields
-    JOIN (VALUES {needed}) f ON fields.f_field LIKE UPPER(f.column2) ESCAPE '\\'
+    SELECT fields.field, wanted.n_field FROM ({fields}) AS fields JOIN (SELECT DISTINCT n_field FROM needs) AS wanted
+    ON fields.field LIKE '%%' || REPLACE(REPLACE(REPLACE(UPPER(wanted.n_field), '\\', '\\\\'), '%%', '\\%%'),
+        '_', '\\_') || '%%' ESCAPE '\\'
+),
+counted (c_org, c_need, c_category, c_n) AS (
+    SELECT g.organization_id, m.m_need, g.category, SUM(g.talents) FROM ({rows}) AS g
+    JOIN matched m ON m.m_field = g.field GROUP BY g.organization_id, m.m_need, g.category
+),
+above (a_org, a_above) AS (
+    SELECT o.id, a.id FROM {organizations} o JOIN {organizations} a ON o.path LIKE a.path || '%%'
+    WHERE o.path LIKE %s AND a.path LIKE %s
+),
+have (h_org, h_need, h_category, h_n) AS (
+    SELECT above.a_above, counted.c_need, counted.c_category, SUM(counted.c_n) FROM counted
+    JOIN above ON above.a_org = counted.c_org GROUP BY above.a_above, counted.c_need, counted.c_category
 )
-SELECT o.path, counted.m_need, counted.g_category, counted.n FROM (
-    SELECT g.g_org, m.m_need, g.g_category, SUM(g.g_n) AS n FROM g JOIN matched m ON m.m_field = g.g_field
-    GROUP BY g.g_org, m.m_need, g.g_category
-) AS counted JOIN {organizations} o ON o.id = counted.g_org"""
-
-
-def _talents_having(root: Organization, fields: set[str], categories: set[int]) -> dict:
-    """Count the active talents whose field contains each of ``fields``, by organization of the subtree.
-
-    Return {(organization path, field, category id or None): talents of that organization and below}:
-    the talents are counted per organization in one query, then each organization's count is added to
-    the organizations above it up to ``root``.
-    """
-    if not fields:
-        return {}
-    counted = (
-        TalentTally.objects.filter(organization__path__startswith=root.path, category__in=[0, *categories])
-        .exclude(talents=0)
-        .order_by()
-        .values_list("organization_id", "field", "category", "talents")
-    )
-    escape = lambda text: text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # noqa: E731
-    sql = HAVING_SQL.format(
-        rows="{rows}", organizations=connection.ops.quote_name(Organization._meta.db_table),
-        needed=", ".join(["(%s, %s)"] * len(fields)),
-    )  # fmt: skip
-    params = [value for f in sorted(fields) for value in (f, f"%{escape(f)}%")]
-    have = defaultdict(int)
-    for path, need_field, category_id, n in rows_around(counted, sql, params):
-        for end in range(len(root.path), len(path) + 1, Organization.steplen):
-            have[(path[:end], need_field, category_id or None)] += int(n)  # PostgreSQL's SUM is a numeric
-    return have
+SELECT needs.n_field, c.name, c.sort_order, SUM(needs.n_needed), SUM(COALESCE(have.h_n, 0)),
+    SUM(CASE WHEN needs.n_needed > COALESCE(have.h_n, 0) THEN needs.n_needed - COALESCE(have.h_n, 0) ELSE 0 END),
+    SUM(needs.n_count)
+FROM needs LEFT JOIN have ON have.h_org = needs.n_org AND have.h_need = needs.n_field
+    AND have.h_category = COALESCE(needs.n_category, 0)
+LEFT JOIN {categories} c ON c.id = needs.n_category
+GROUP BY needs.n_field, needs.n_category, c.name, c.sort_order"""
 
 
 def demand_figures(root: Organization, year: int) -> list[dict]:
@@ -78,30 +68,44 @@ def demand_figures(root: Organization, year: int) -> list[dict]:
     (``茶叶`` matches ``茶叶加工``) and, when the need names a category, who hold that category. Its gap
     is ``max(needed - have, 0)``. A parent's row adds up its organizations' needed, have and gaps: a
     surplus in one village does not fill another village's gap. The total row also gives ``needs``, the
-    number of needs recorded. Two queries, however many needs and talents.
+    number of needs recorded. One query, however many needs and talents.
     """
-    groups = list(
-        TalentNeed.objects.in_subtree(root).open_in(year).order_by()
-        .annotate(trimmed=Trim("field"))
-        .values_list("organization__path", "trimmed", "category_id", "category__name", "category__sort_order")
+    open_needs = TalentNeed.objects.in_subtree(root).open_in(year).order_by()
+    needs = (
+        open_needs.annotate(trimmed=Trim("field"))
+        .values_list("organization_id", "trimmed", "category_id")
         .annotate(needed=Sum("count"), needs=Count("pk"))
+    )
+    in_scope = TalentTally.objects.filter(organization__path__startswith=root.path).exclude(talents=0).order_by()
+    talents = in_scope.filter(
+        Q(category=0) | Q(category__in=open_needs.filter(category__isnull=False).values("category_id"))
+    ).values_list("organization_id", "field", "category", "talents")
+    sql = DEMAND_SQL.format(
+        needs="{needs}", rows="{rows}", fields="{fields}",
+        organizations=connection.ops.quote_name(Organization._meta.db_table),
+        categories=connection.ops.quote_name(TalentCategory._meta.db_table),
     )  # fmt: skip
-    have = _talents_having(root, {g[1] for g in groups}, {g[2] for g in groups if g[2] is not None})
-    rows = {}
-    for path, need_field, category_id, category_name, order, needed, _needs in groups:
-        had = have.get((path, need_field, category_id), 0)
-        row = rows.setdefault(
-            (need_field, category_id),
-            {"field": need_field, "category": category_name or "", "order": order or 0, "needed": 0, "have": 0,
-             "gap": 0},
-        )  # fmt: skip
-        row["needed"] += needed
-        row["have"] += had
-        row["gap"] += max(needed - had, 0)
-    result = sorted(rows.values(), key=lambda r: (r["field"], r["category"] != "", r["order"], r["category"]))
-    total = {"field": _("Total"), "category": "", "is_total": True, "needs": sum(g[-1] for g in groups)}
-    total.update({k: sum(r[k] for r in result) for k in ("needed", "have", "gap")})
-    return [*result, total]
+    figures = rows_around(
+        talents, sql, [f"{root.path}%"] * 2, needs=needs, fields=in_scope.filter(category=0).values("field").distinct()
+    )
+    rows = sorted(
+        (
+            {
+                "field": need_field,
+                "category": name or "",
+                "order": order or 0,
+                "needed": int(needed),
+                "have": int(had),
+                "gap": int(gap),
+                "needs": int(n),
+            }
+            for need_field, name, order, needed, had, gap, n in figures
+        ),
+        key=lambda r: (r["field"], r["category"] != "", r["order"], r["category"]),
+    )  # fmt: skip  (PostgreSQL's SUM is a numeric)
+    total = {"field": _("Total"), "category": "", "is_total": True, "needs": sum(r.pop("needs") for r in rows)}
+    total.update({k: sum(r[k] for r in rows) for k in ("needed", "have", "gap")})
+    return [*rows, total]
 
 
 def need_save(*, need: TalentNeed, user: User) -> TalentNeed:
