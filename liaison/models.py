@@ -440,11 +440,12 @@ class ContactMonthTally(models.Model):
 
 
 class PairingTallyQuerySet(models.QuerySet):
-    def for_compliance(self, user, root: Organization, today: datetime.date):
+    def for_compliance(self, user, root: Organization, today: datetime.date, whole_tree: bool = False):
         """The counts behind ``Pairing.objects.visible_to(user)``'s active pairings of current terms in ``root``.
 
         None when the user's scope cannot be said in these rows: a liaison officer sees the pairings of
-        their work units' talents, and the rows know organizations only.
+        their work units' talents, and the rows know organizations only. ``whole_tree`` (``root`` is every
+        organization, ``scoping.is_whole_tree``) leaves out the filter on the organization's path.
         """
         if scoping.sees_everything(user):  # as visible_to: every pairing, whatever roles they also hold
             scope = models.Q()
@@ -452,10 +453,9 @@ class PairingTallyQuerySet(models.QuerySet):
             return None
         else:
             scope = terms_and_own_q(user)
-        return self.filter(
-            scope, year=today.year, active__gt=0, organization__path__startswith=root.path,
-            term__in=Term.objects.current(today),
-        )  # fmt: skip
+        if not whole_tree:
+            scope &= models.Q(organization__path__startswith=root.path)
+        return self.filter(scope, year=today.year, active__gt=0, term__in=Term.objects.current(today))
 
 
 class PairingTally(models.Model):
@@ -490,7 +490,15 @@ class PairingTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "leader", "term", "year"], name="pairing_tally_unique"),
         ]
-        indexes = [models.Index(fields=["year", "organization"], name="pairing_tally_year_org")]
+        indexes = [
+            models.Index(fields=["year", "organization"], name="pairing_tally_year_org"),
+            # Compliance reads the year's active rows of the current terms from this index alone (the city's
+            # 19,839 rows: 19-22 → 13-15 ms for its figures, scale 1).
+            models.Index(
+                fields=["year", "term"], include=["organization", "leader", "active", "active_met", "active_contacts"],
+                condition=models.Q(active__gt=0), name="pairing_tally_active",
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.organization_id} {self.leader_id} {self.term_id} {self.year}: {self.active}"

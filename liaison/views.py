@@ -380,10 +380,11 @@ def compliance(request):
     root = form.cleaned_data["organization"] if form.is_valid() and form.cleaned_data["organization"] else None
     root = root or Organization.objects.visible_to(request.user).order_by("depth", "path").first()
     pairings = Pairing.objects.visible_to(request.user).active().filter(term__in=Term.objects.current(today))
-    if not (root and scoping.is_whole_tree(request.user, root)):  # else the filter keeps every pairing
+    whole_tree = bool(root) and scoping.is_whole_tree(request.user, root)
+    if not whole_tree:  # else the filter keeps every pairing
         pairings = pairings.filter(talent__organization__path__startswith=root.path if root else "-")
     pairings = pairings.with_year_stats(today.year)
-    counted = PairingTally.objects.for_compliance(request.user, root, today) if root else None
+    counted = PairingTally.objects.for_compliance(request.user, root, today, whole_tree) if root else None
     by_organization, scorecards = pairings.compliance_figures(root, counted=counted) if root else ([], [])
     context = {
         "form": form, "root": root, "year": today.year, "by_organization": by_organization, "scorecards": scorecards,
