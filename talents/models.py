@@ -282,6 +282,15 @@ class TalentTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "field", "category"], name="talent_tally_unique"),
         ]
+        # The report's facts and the growth map count a subtree's talents (category 0) from the index alone.
+        indexes = [
+            models.Index(
+                fields=["category", "organization"],
+                include=["talents"],
+                condition=~models.Q(talents=0),
+                name="talent_tally_counted",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.organization_id} {self.field} {self.category}: {self.talents}"
