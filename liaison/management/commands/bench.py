@@ -187,9 +187,10 @@ class Command(BaseCommand):
         except NoReverseMatch:
             notes.append("dashboard: skipped, the URL liaison:dashboard does not exist in this tree")
         figures = {}
+        alongside = (data.superuser, reverse("admin:talents_talent_changelist"))
         for page, url, roles in plan:
             for role in roles:
-                figures[f"{page}:{role}"] = _measure(users[role], url, requests)
+                figures[f"{page}:{role}"] = _measure(users[role], url, requests, alongside=alongside)
         return figures, notes
 
     def admin(self, data, requests: int) -> dict:
@@ -276,27 +277,47 @@ def _machine() -> dict:
     return {"nproc": os.cpu_count(), "memory": memory, "postgresql": version, "python": sys.version.split()[0]}
 
 
-def _measure(user_id: int, url: str, requests: int) -> dict:
-    """GET ``url`` as the user ``requests`` times after one warm-up; queries and server times."""
+def _measure(user_id: int, url: str, requests: int, alongside: tuple[int, str] | None = None) -> dict:
+    """GET ``url`` as the user ``requests`` times after one warm-up; queries and server times.
+
+    ``alongside`` (a user and a URL: the admin talent changelist) is requested after each request of the
+    page, so the page is compared with it over the same seconds: this machine's speed drifts during a
+    run (the admin changelist took 61 to 113 ms in runs of one day), which a single admin figure, measured
+    after every page, cannot follow. Its median is ``admin_alongside_p50_ms``.
+    """
     client = Client()
     client.force_login(User.objects.get(pk=user_id))
-    times, queries, session, status = [], 0, 0, None
+    peer = None
+    if alongside:
+        peer = Client()
+        peer.force_login(User.objects.get(pk=alongside[0]))
+    times, peer_times, queries, session, status = [], [], 0, 0, None
     for attempt in range(requests + 1):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
         status = response.status_code
+        if peer:
+            start = time.perf_counter()
+            peer.get(alongside[1])
+            peer_elapsed = (time.perf_counter() - start) * 1000
         if attempt:
             times.append(elapsed)
             queries = max(queries, len(captured))
             session = max(session, sum(_is_session(q["sql"]) for q in captured))
+            if peer:
+                peer_times.append(peer_elapsed)
     times.sort()
-    return {
+    figures = {
         "url": url, "status": status, "queries": queries, "session_queries": session,
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
     }  # fmt: skip
+    if peer_times:
+        figures["admin_alongside_p50_ms"] = round(statistics.median(peer_times), 1)
+        figures["ratio_to_admin_alongside"] = round(figures["p50_ms"] / figures["admin_alongside_p50_ms"], 2)
+    return figures
 
 
 def _is_session(sql: str) -> bool:
