@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
-from accounts.models import Organization
+from accounts.models import Organization, User
 from liaison.aggregates import rows_around
 from talents.models import ImportBatch, Talent
 
@@ -160,15 +160,22 @@ class PairingQuerySet(models.QuerySet):
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
         top.sort(key=lambda item: (-item[1][1], item[0]))  # UNION ALL keeps no order
-        last = dict(
-            self.filter(leader__in=[pk for pk, _sums in top]).order_by().values("leader")
-            .annotate(last=models.Max("last_contact")).values_list("leader", "last")
+        # The top leaders' names, posts and last contact in one query; the leaders are built from them (a
+        # leader whose last pairing ended in between has no card).
+        named = (
+            self.filter(leader__in=[pk for pk, _sums in top]).order_by()
+            .values_list("leader", "leader__post", "leader__user", "leader__user__name", "leader__user__username")
+            .annotate(last=models.Max("last_contact"))
         )  # fmt: skip
-        leaders = Leader.objects.select_related("user", "organization").in_bulk([pk for pk, _sums in top])
+        leaders = {
+            pk: (Leader(pk=pk, post=post, user=User(pk=user, name=name, username=username)), last)
+            for pk, post, user, name, username, last in named
+        }
         cards = [
-            {"leader": leaders[pk], "talents": total, "due": due, "contacts": contacts, "last": last.get(pk)}
+            {"leader": leaders[pk][0], "talents": total, "due": due, "contacts": contacts, "last": leaders[pk][1]}
             for pk, (total, due, contacts) in top
-        ]  # fmt: skip
+            if pk in leaders
+        ]
         return sorted(children, key=lambda r: (r["rate"], r["name"])), cards
 
     def below_minimum(self, by_child: list[dict], limit: int):
