@@ -34,6 +34,7 @@ def test_bench_prints_the_figures_at_a_tiny_scale(tmp_path):
     assert page["status"] == 200
     assert {"queries", "p50_ms", "p95_ms", "admin_alongside_p50_ms", "ratio_to_admin_alongside"} <= page.keys()
     assert page["ratio_to_admin_alongside"] == round(page["p50_ms"] / page["admin_alongside_p50_ms"], 2)
+    assert all(0 < page["queries"] <= 12 for page in figures["pages"].values())
     assert figures["admin"]["talent_changelist"]["status"] == 200
     assert {"seconds", "peak_mb", "openpyxl_seconds", "ratio", "method"} <= figures["report"].keys()
     assert figures["report"]["rows"] == figures["report"]["openpyxl_rows"] > 0

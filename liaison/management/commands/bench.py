@@ -298,16 +298,15 @@ def _measure(user_id: int, url: str, requests: int, alongside: tuple[int, str] |
             response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
         status = response.status_code
-        if peer:
-            start = time.perf_counter()
-            peer.get(alongside[1])
-            peer_elapsed = (time.perf_counter() - start) * 1000
-        if attempt:
+        if attempt:  # counted before the next request, whose start clears the connection's query log
             times.append(elapsed)
             queries = max(queries, len(captured))
             session = max(session, sum(_is_session(q["sql"]) for q in captured))
-            if peer:
-                peer_times.append(peer_elapsed)
+        if peer:
+            start = time.perf_counter()
+            peer.get(alongside[1])
+            if attempt:
+                peer_times.append((time.perf_counter() - start) * 1000)
     times.sort()
     figures = {
         "url": url, "status": status, "queries": queries, "session_queries": session,
