@@ -35,7 +35,10 @@ def _scope(request):
     An organization out of scope is a 404; a garbage year shows the form's message and this year.
     """
     today = timezone.localdate()
-    form = MapScopeForm(request.GET or None, user=request.user)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("year"):  # the year box shows the year the page shows
+        data["year"] = str(today.year)
+    form = MapScopeForm(data, user=request.user, initial={"year": today.year})
     data = form.cleaned_data if form.is_valid() else {}
     if "organization" in form.errors and request.GET.get("organization", "").isdigit():
         raise Http404

@@ -85,3 +85,12 @@ def test_drill_down_pages_count_what_the_panorama_counts(client, county_staff, c
         t.pk for n in (1, 2, 3, 4) for t in client.get(URL, {"year": 2026, "kind": housing, "page": n}).context["page"]
     ]
     assert len(names) == len(set(names)) == 92
+
+
+@pytest.mark.parametrize("query", [{}, {"organization": ""}])
+def test_the_year_box_shows_the_year_shown(client, staff_a, housed, query):
+    client.force_login(staff_a)
+    body = client.get(URL, query).content.decode()
+    year = datetime.date.today().year
+    assert re.search(rf'<input type="number" name="year" value="{year}"', body)
+    assert f"{year} 年人才保障全景" in body or f"{year}年人才保障全景" in body
