@@ -147,11 +147,12 @@ class PairingQuerySet(models.QuerySet):
             if is_leader:
                 top.append((pk, (total, due, int(contacts))))
             elif pk in organizations:  # else an organization added since the first query
-                sums = by_child[organizations[pk][0][:width]]
+                path = organizations[pk][0]
+                sums = by_child[path[:width]]
                 sums[0] += total
                 sums[1] += due
                 if due:
-                    below[organizations[pk][0][:width]].append((organizations[pk][0], pk, due))
+                    below[path[:width]].append((path, due))
         named = {path: (pk, name) for pk, (path, name) in organizations.items() if path in by_child}
         children = [
             {"child_path": path, "pk": named.get(path, (root.pk,))[0], "name": named.get(path, (0, root.name))[1],
@@ -162,14 +163,14 @@ class PairingQuerySet(models.QuerySet):
         top.sort(key=lambda item: (-item[1][1], item[0]))  # UNION ALL keeps no order
         # The top leaders' names, posts and last contact in one query; the leaders are built from them (a
         # leader whose last pairing ended in between has no card).
-        named = (
+        leader_rows = (
             self.filter(leader__in=[pk for pk, _sums in top]).order_by()
             .values_list("leader", "leader__post", "leader__user", "leader__user__name", "leader__user__username")
             .annotate(last=models.Max("last_contact"))
         )  # fmt: skip
         leaders = {
             pk: (Leader(pk=pk, post=post, user=User(pk=user, name=name, username=username)), last)
-            for pk, post, user, name, username, last in named
+            for pk, post, user, name, username, last in leader_rows
         }
         cards = [
             {"leader": leaders[pk][0], "talents": total, "due": due, "contacts": contacts, "last": leaders[pk][1]}
@@ -182,13 +183,13 @@ class PairingQuerySet(models.QuerySet):
         """Return the first ``limit`` pairings below the minimum, ordered by organization and leader.
 
         Needs ``with_year_stats``; ``by_child`` is the first table of ``compliance_figures``, whose rows
-        name the organizations with pairings below the minimum (``below_by_organization``: path, pk and
-        how many). The list is ordered by the talent's organization path, so it reads only the
+        name the organizations with pairings below the minimum (``below_by_organization``: path and how
+        many). The list is ordered by the talent's organization path, so it reads only the
         organizations (in path order) that hold its first ``limit`` rows, a township's pairings for a
         whole city, not every pairing of the first county.
         """
         wanted, count = [], 0
-        for path, _pk, due in sorted(o for row in by_child for o in row["below_by_organization"]):
+        for path, due in sorted(o for row in by_child for o in row["below_by_organization"]):
             if count >= limit:
                 break
             wanted.append(path)

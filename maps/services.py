@@ -94,7 +94,7 @@ def demand_figures(root: Organization, year: int) -> list[dict]:
                 "field": need_field,
                 "category": name or "",
                 "order": order or 0,
-                "needed": int(needed),
+                "needed": int(needed),  # PostgreSQL's SUM is a numeric
                 "have": int(had),
                 "gap": int(gap),
                 "needs": int(n),
@@ -102,7 +102,7 @@ def demand_figures(root: Organization, year: int) -> list[dict]:
             for need_field, name, order, needed, had, gap, n in figures
         ),
         key=lambda r: (r["field"], r["category"] != "", r["order"], r["category"]),
-    )  # fmt: skip  (PostgreSQL's SUM is a numeric)
+    )
     total = {"field": _("Total"), "category": "", "is_total": True, "needs": sum(r.pop("needs") for r in rows)}
     total.update({k: sum(r[k] for r in rows) for k in ("needed", "have", "gap")})
     return [*rows, total]
