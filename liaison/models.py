@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from auditlog.registry import auditlog
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -87,13 +87,17 @@ class Term(models.Model):
 
 
 # The compliance page's two tables from one scan of rows (leader, organization, pairings, due, contacts this
-# year), a pairing each or the kept counts: (0, organization, pairings, due, 0) per talent's organization,
-# then (1, leader, pairings, due, contacts) for the leaders with most talents due.
+# year), a pairing each or the kept counts: (0, organization, pairings, due, 0, -, -) per talent's organization,
+# then (1, leader, pairings, due, contacts, post, name) for the leaders with most talents due (the name as
+# User.__str__ gives it).
 COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due, contacts) AS ({rows})
-SELECT 0, organization, SUM(pairings), SUM(due), 0 FROM p GROUP BY organization
+SELECT 0, organization, SUM(pairings), SUM(due), 0, NULL, NULL FROM p GROUP BY organization
 UNION ALL
-SELECT * FROM (SELECT 1, leader, SUM(pairings), SUM(due) AS leader_due, SUM(contacts) FROM p GROUP BY leader
-    ORDER BY leader_due DESC, leader LIMIT %s) AS top_leaders"""
+SELECT 1, top_leaders.*, leader.post, COALESCE(NULLIF(person.name, ''), person.username) FROM (
+    SELECT leader, SUM(pairings), SUM(due) AS leader_due, SUM(contacts) FROM p GROUP BY leader
+    ORDER BY leader_due DESC, leader LIMIT %s
+) AS top_leaders JOIN {leaders} leader ON leader.id = top_leaders.leader
+JOIN {users} person ON person.id = leader.user_id"""
 
 
 def terms_and_own_q(user) -> models.Q:
@@ -128,7 +132,8 @@ class PairingQuerySet(models.QuerySet):
         read twice) is summed per talent's organization and per leader in the database, so about a hundred
         rows come back: the organizations' rows, folded here into children of ``root`` (pairings of talents
         attached to ``root`` itself form their own row), and the ``limit`` leaders with most talents due
-        (ties by id), with their contacts this year. Only those leaders' pairings are read, for the last contact.
+        (ties by id: ``leader_id``, ``name``, ``post``, ``talents``, ``due``, their ``contacts`` this year).
+        Only those leaders' pairings are read, for their ``last`` contact.
         """
         width = len(root.path) + Organization.steplen
         organizations = Organization.objects.filter(path__startswith=root.path).values_list("pk", "path", "name")
@@ -140,12 +145,16 @@ class PairingQuerySet(models.QuerySet):
             due = models.Case(models.When(met_minimum=False, then=models.Value(1)), default=models.Value(0))
             rows = self.order_by().annotate(one=models.Value(1), is_due=due)
             rows = rows.values_list("leader_id", "talent__organization_id", "one", "is_due", "contacts_this_year")
-        groups = rows_around(rows, COMPLIANCE_SQL, [limit])
-        by_child, top, below = defaultdict(lambda: [0, 0]), [], defaultdict(list)
-        for is_leader, pk, total, due, contacts in groups:
+        sql = COMPLIANCE_SQL.format(
+            rows="{rows}", leaders=connection.ops.quote_name(Leader._meta.db_table),
+            users=connection.ops.quote_name(User._meta.db_table),
+        )  # fmt: skip
+        by_child, cards, below = defaultdict(lambda: [0, 0]), [], defaultdict(list)
+        for is_leader, pk, total, due, contacts, post, name in rows_around(rows, sql, [limit]):
             total, due = int(total), int(due)  # sums of bigint are numeric on PostgreSQL
             if is_leader:
-                top.append((pk, (total, due, int(contacts))))
+                cards.append({"leader_id": pk, "name": name, "post": post, "talents": total, "due": due,
+                              "contacts": int(contacts)})  # fmt: skip
             elif pk in organizations:  # else an organization added since the first query
                 path = organizations[pk][0]
                 sums = by_child[path[:width]]
@@ -160,23 +169,15 @@ class PairingQuerySet(models.QuerySet):
              "below_by_organization": sorted(below[path])}
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
-        top.sort(key=lambda item: (-item[1][1], item[0]))  # UNION ALL keeps no order
-        # The top leaders' names, posts and last contact in one query; the leaders are built from them (a
-        # leader whose last pairing ended in between has no card).
-        leader_rows = (
-            self.filter(leader__in=[pk for pk, _sums in top]).order_by()
-            .values_list("leader", "leader__post", "leader__user", "leader__user__name", "leader__user__username")
-            .annotate(last=models.Max("last_contact"))
+        cards.sort(key=lambda card: (-card["due"], card["leader_id"]))  # UNION ALL keeps no order
+        # The top leaders' last contact, from their pairings alone (names and posts came with the sums):
+        # joined to the leaders and users, PostgreSQL hashed all 20,000 leaders (9 against 2.4 ms, scale 1).
+        last = (
+            self.filter(leader__in=[card["leader_id"] for card in cards]).order_by()
+            .values_list("leader").annotate(last=models.Max("last_contact"))
         )  # fmt: skip
-        leaders = {
-            pk: (Leader(pk=pk, post=post, user=User(pk=user, name=name, username=username)), last)
-            for pk, post, user, name, username, last in leader_rows
-        }
-        cards = [
-            {"leader": leaders[pk][0], "talents": total, "due": due, "contacts": contacts, "last": leaders[pk][1]}
-            for pk, (total, due, contacts) in top
-            if pk in leaders
-        ]
+        last = dict(last)
+        cards = [{**card, "last": last[card["leader_id"]]} for card in cards if card["leader_id"] in last]
         return sorted(children, key=lambda r: (r["rate"], r["name"])), cards
 
     def below_minimum(self, by_child: list[dict], limit: int):
