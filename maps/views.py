@@ -91,7 +91,7 @@ def _save_form(request, form, save, **kwargs):
 @staff_required
 def demand_map(request):
     form, root, year, _today = _scope(request)
-    rows = services.demand_figures(root, year)
+    rows = services.demand_figures(root, year, scoping.is_whole_tree(request.user, root))
     needs = TalentNeed.objects.visible_to(request.user).in_subtree(root).open_in(year)
     needs = needs.select_related("organization", "category").order_by("organization__path", "field", "pk")
     chart = {

@@ -282,13 +282,20 @@ class TalentTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "field", "category"], name="talent_tally_unique"),
         ]
-        # The report's facts and the growth map count a subtree's talents (category 0) from the index alone.
         indexes = [
+            # The report's facts and the growth map count a subtree's talents (category 0) from the index alone.
             models.Index(
                 fields=["category", "organization"],
                 include=["talents"],
                 condition=~models.Q(talents=0),
                 name="talent_tally_counted",
+            ),
+            # The demand map reads the rows of the fields its needs match (maps.services.DEMAND_SQL).
+            models.Index(
+                fields=["field", "category", "organization"],
+                include=["talents"],
+                condition=~models.Q(talents=0),
+                name="talent_tally_field",
             ),
         ]
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from accounts.models import Organization
 from accounts.tests.factories import OrganizationFactory
 from maps.models import TalentNeed
 from maps.services import demand_figures
@@ -110,3 +111,11 @@ def test_queries_do_not_grow_with_the_needs(demand, township_a, county, grow, dj
     grow(30)
     with django_assert_num_queries(1):
         demand_figures(county, YEAR)
+
+
+def test_the_whole_tree_without_its_filters_gives_the_same_rows(demand, county):
+    """The city staff's map leaves out the filters on organizations (``whole_tree``): same figures."""
+    assert list(Organization.objects.filter(depth=1)) == [county]
+    assert demand_figures(county, YEAR, whole_tree=True) == demand_figures(county, YEAR)
+    # Needed 5 + 1 + 1 (青山镇) + 2 (its village) + 4 (绿水乡); had 2 + 3 + 2, 1, 1; gaps 3 + 0 + 0, 1, 3.
+    assert _table(demand_figures(county, YEAR, whole_tree=True))[-1] == ("合计", "", 13, 9, 7)
