@@ -1,23 +1,30 @@
+import datetime
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 from accounts.widgets import QuickSelect
-from liaison.models import Appeal, AppealCategory, Leader, Pairing, Term
+from liaison.models import Appeal, AppealCategory, Leader, Pairing, PairingTally, Term
 from talents.filters import offer_choices
 
 
 class PairingFilter(django_filters.FilterSet):
     """Filters of the pairings list; choices are limited to what the user may see."""
 
-    term = django_filters.ModelChoiceFilter(label=_("Term"), queryset=Term.objects.none(), empty_label=_("All"))
+    term = django_filters.ModelChoiceFilter(
+        label=_("Term"), queryset=Term.objects.none(), empty_label=_("All"), widget=QuickSelect
+    )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organization"), queryset=Organization.objects.none(), method="filter_subtree", empty_label=_("All"),
         widget=QuickSelect,
     )  # fmt: skip
-    leader = django_filters.ModelChoiceFilter(label=_("Leader"), queryset=Leader.objects.none(), empty_label=_("All"))
+    leader = django_filters.ModelChoiceFilter(
+        label=_("Leader"), queryset=Leader.objects.none(), empty_label=_("All"), widget=QuickSelect
+    )
     state = django_filters.ChoiceFilter(
         label=_("Pairing"),
         choices=[("active", _("Active")), ("ended", _("Ended"))],
@@ -69,7 +76,32 @@ class PairingFilter(django_filters.FilterSet):
         return queryset.filter(end__isnull=value == "active")
 
     def filter_compliance(self, queryset, name, value):
-        return queryset.with_year_stats(self.year).filter(end__isnull=True, met_minimum=value == "met")
+        # The yearly minimum binds the active pairings of the terms in force in the year.
+        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        in_force = queryset.filter(end__isnull=True, term__start__lte=end, term__end__gte=start)
+        return in_force.with_year_stats(self.year).filter(met_minimum=value == "met")
+
+    def kept_count(self, user) -> int | None:
+        """How many pairings the list holds, from the kept counts (``PairingTally``) where the filters can be
+        said in them: a compliance filter, with or without term, organization and leader, for a user whose
+        scope they can say. None otherwise, for the pairings to be counted.
+
+        Counting a city's 100,000 pairings with their year's contacts took 55 ms (scale 1); its kept rows
+        are some twenty thousand, a county's some four thousand.
+        """
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        rows = PairingTally.objects.visible_to(user)
+        if rows is None or data.get("compliance") not in ("met", "below") or data.get("state") == "ended":
+            return None
+        rows = rows.filter(year=self.year, active__gt=0)
+        if data.get("term"):
+            rows = rows.filter(term=data["term"])
+        if data.get("organization"):
+            rows = rows.filter(organization__path__startswith=data["organization"].path)
+        if data.get("leader"):
+            rows = rows.filter(leader=data["leader"])
+        counted = F("active_met") if data["compliance"] == "met" else F("active") - F("active_met")
+        return rows.aggregate(n=Coalesce(Sum(counted), 0))["n"]
 
 
 class YearFilter(django_filters.NumberFilter):

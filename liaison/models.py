@@ -456,22 +456,29 @@ class ContactMonthTally(models.Model):
 
 
 class PairingTallyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The counts behind ``Pairing.objects.visible_to(user)``, or None when they cannot say that scope.
+
+        A liaison officer sees the pairings of their work units' talents, and the rows know organizations only.
+        """
+        if scoping.sees_everything(user):  # as Pairing's visible_to: every pairing, whatever roles they also hold
+            return self.all()
+        if "liaison" in scoping.roles(user):
+            return None
+        return self.filter(terms_and_own_q(user))
+
     def for_compliance(self, user, root: Organization, today: datetime.date, whole_tree: bool = False):
         """The counts behind ``Pairing.objects.visible_to(user)``'s active pairings of current terms in ``root``.
 
-        None when the user's scope cannot be said in these rows: a liaison officer sees the pairings of
-        their work units' talents, and the rows know organizations only. ``whole_tree`` (``root`` is every
-        organization, ``scoping.is_whole_tree``) leaves out the filter on the organization's path.
+        None when the user's scope cannot be said in these rows (``visible_to``). ``whole_tree`` (``root`` is
+        every organization, ``scoping.is_whole_tree``) leaves out the filter on the organization's path.
         """
-        if scoping.sees_everything(user):  # as visible_to: every pairing, whatever roles they also hold
-            scope = models.Q()
-        elif "liaison" in scoping.roles(user):
+        rows = self.visible_to(user)
+        if rows is None:
             return None
-        else:
-            scope = terms_and_own_q(user)
         if not whole_tree:
-            scope &= models.Q(organization__path__startswith=root.path)
-        return self.filter(scope, year=today.year, active__gt=0, term__in=Term.objects.current(today))
+            rows = rows.filter(organization__path__startswith=root.path)
+        return rows.filter(year=today.year, active__gt=0, term__in=Term.objects.current(today))
 
 
 class PairingTally(models.Model):

@@ -294,7 +294,9 @@ def pairing_list(request):
     pairing_filter = PairingFilter(request.GET, queryset=Pairing.objects.visible_to(request.user), user=request.user,
                                    year=year)  # fmt: skip
     rows = pairing_filter.qs
-    count = rows.count()  # joins what the chosen filters need only: this year's counts if filtered on them
+    count = pairing_filter.kept_count(request.user)
+    if count is None:
+        count = rows.count()  # joins what the chosen filters need only: this year's counts if filtered on them
     rows = (
         rows.select_related("leader__user", "talent__work_unit", "term")
         .with_year_stats(year)

@@ -233,3 +233,31 @@ def test_term_list_counts_active_pairings_newest_term_first(
     assert [(t.name, t.active_pairings) for t in terms[:3]] == [("2027—2028", 0), ("2025—2026", 19), ("2023", 0)]
     assert len(terms) == 20
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("compliance", "expected"), [("below", {"pairing_a", "other"}), ("met", {"met"})])
+def test_a_compliance_filter_counts_from_the_kept_counts_what_it_lists(
+    client, county_staff, township_a, township_b, term_a, pairing_a, compliance, expected
+):
+    """The list's total comes from PairingTally: the number of pairings the filters keep, whatever the
+    filters beside it; ended pairings and pairings of a term not in force this year are in neither."""
+    met = PairingFactory(term=term_a, leader=pairing_a.leader, talent=TalentFactory(work_unit__organization=township_a))
+    ContactLogFactory(pairing=met, date=datetime.date(datetime.date.today().year, 3, 1))
+    other = PairingFactory(
+        term=TermFactory(organization=township_b), talent=TalentFactory(work_unit__organization=township_b)
+    )
+    PairingFactory(term=term_a, talent=TalentFactory(work_unit__organization=township_a),
+                   end=datetime.date(2026, 6, 1), end_reason=Pairing.EndReason.ADJUSTMENT)  # fmt: skip
+    past = TermFactory(organization=township_a, name="2023—2024", start=datetime.date(2023, 1, 1),
+                       end=datetime.date(2024, 12, 31))  # fmt: skip
+    PairingFactory(term=past, start=datetime.date(2023, 1, 1), talent=TalentFactory(work_unit__organization=township_a))
+    names = {pairing_a.pk: "pairing_a", met.pk: "met", other.pk: "other"}
+    client.force_login(county_staff)
+    url = reverse("liaison:pairing_list")
+    response = client.get(url, {"compliance": compliance})
+    assert {names.get(p.pk, p.pk) for p in response.context["filter"].qs} == expected
+    assert response.context["page"].paginator.count == len(expected)
+    for extra in ({}, {"organization": township_a.pk}, {"organization": township_b.pk}, {"term": term_a.pk},
+                  {"leader": pairing_a.leader.pk}, {"state": "active"}):  # fmt: skip
+        page_filter = client.get(url, {"compliance": compliance, **extra}).context["filter"]
+        assert page_filter.kept_count(county_staff) == page_filter.qs.count(), extra
