@@ -948,10 +948,11 @@ def _report_url(organization, year) -> str:
 @staff_required
 def report_detail(request):
     form, root, year, today = _report_scope(request)
+    rows = reports.report_summary(root, year, today, whole_tree=scoping.is_whole_tree(request.user, root))
     report = AnnualReport.objects.filter(organization=root, year=year).select_related("submitted_by", "reviewed_by")
     report = report.first()
     context = {
-        "form": form, "root": root, "year": year, "rows": reports.report_summary(root, year, today),
+        "form": form, "root": root, "year": year, "rows": rows,
         "report": report, "may_submit": reports.may_submit(request.user, root),
         "may_review": bool(report and reports.may_review(request.user, report)),
         "frozen": report.summary.get("rows") if report and report.is_locked else None,
@@ -1076,7 +1077,7 @@ def _next_holiday(today):
 @staff_required
 def dashboard(request):
     form, root, year, today = _report_scope(request)
-    facts = reports.report_facts(root, year, today)
+    facts = reports.report_facts(root, year, today, scoping.is_whole_tree(request.user, root))
     rows = reports.report_summary(root, year, today, facts=facts)
     holiday_date, holiday = _next_holiday(today)
     chart = {

@@ -6,6 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from accounts.models import Organization
 from liaison import exports
 from liaison.models import ContactLog, Pairing
 from liaison.reports import appeals_by, contacts_by_month, report_facts, report_sheets, report_summary
@@ -50,6 +51,13 @@ def test_county_summary_has_a_row_per_township(world, county):
     rows = report_summary(county, YEAR, TODAY)
     assert [(r["name"], r["pairings"], r["met"], r["contacts"], r["appeals"]) for r in rows] == [
         ("示范县", 0, 0, 0, 0), ("青山镇", 2, 1, 2, 2), ("绿水乡", 1, 1, 1, 1), ("合计", 3, 2, 3, 3)]  # fmt: skip
+
+
+def test_the_whole_tree_without_the_kept_counts_filter_gives_the_same_summary(world, county):
+    """The city staff's pages leave out the filter on organizations (``whole_tree``): the same rows."""
+    assert list(Organization.objects.filter(depth=1)) == [county]
+    assert report_summary(county, YEAR, TODAY, whole_tree=True) == report_summary(county, YEAR, TODAY)
+    assert report_summary(county, YEAR, TODAY, whole_tree=True)[-1]["pairings"] == 3
 
 
 def test_months_and_appeal_breakdowns_come_from_the_same_facts(world, township_a):
