@@ -665,9 +665,12 @@ class AppealQuerySet(models.QuerySet):
         parts = [kept, late]
         if paths != [""]:  # the appeals handled (one part each, so that each reads its own index) out of scope
             co_handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
+            # Out of scope as ledger_for says it, NOT IN the scope's talents: on the talent's organization
+            # path PostgreSQL joined a township's 1,887 handled appeals to all 100,000 talents (14 ms).
+            out_of_scope = models.Q(talent__in=Talent.objects.visible_to(user))
             for handled in (models.Q(handler_id=user.pk), models.Q(pk__in=co_handled) & ~models.Q(handler_id=user.pk)):
                 parts.append(
-                    self.filter(handled).exclude(in_scope("talent__organization__path")).order_by()
+                    self.filter(handled).exclude(out_of_scope).order_by()
                     .values_list("status", "category_id", handler).annotate(n=models.Count("*"), late=_late(today))
                 )  # fmt: skip
         return _folded(parts[0].union(*parts[1:], all=True))
