@@ -3,9 +3,10 @@
 import re
 
 from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Aggregate, CharField, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Aggregate, BooleanField, CharField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Replace
 
 
@@ -44,6 +45,28 @@ def name_list(field: str, *, order_by: tuple):
     if connection.vendor == "postgresql":
         return ArrayAgg(field, order_by=order_by)
     return GroupConcat(field, Value("、"))
+
+
+class EqualsAny(Func):
+    """PostgreSQL's ``value = ANY(array)``, a condition."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (value, value_params), (array, array_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{value} = ANY({array})", (*value_params, *array_params)
+
+
+def in_array(field: str, queryset) -> Q | EqualsAny:
+    """``field IN queryset`` (of one column) as a filter; on PostgreSQL ``field = ANY(ARRAY(queryset))``.
+
+    The array is computed once and tested on each row as a filter, where ``IN`` becomes a hash join that
+    loses the order of an index being read: the compliance page's twenty thousand kept pairing rows of a
+    city, added up per leader from that order, 24 → 16.5 ms (scale 1).
+    """
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": queryset})
+    return EqualsAny(F(field), ArraySubquery(queryset))
 
 
 def count_of(queryset) -> Subquery:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.models import Organization, User
-from liaison.aggregates import rows_around
+from liaison.aggregates import in_array, rows_around
 from talents.models import ImportBatch, Talent
 
 
@@ -90,7 +90,7 @@ class Term(models.Model):
 # year), a pairing each or the kept counts: (0, organization, pairings, due, 0, -, -) per talent's organization,
 # then (1, leader, pairings, due, contacts, post, name) for the leaders with most talents due (the name as
 # User.__str__ gives it).
-COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due, contacts) AS ({rows})
+COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due, contacts) AS {materialized} ({rows})
 SELECT 0, organization, SUM(pairings), SUM(due), 0, NULL, NULL FROM p GROUP BY organization
 UNION ALL
 SELECT 1, top_leaders.*, leader.post, COALESCE(NULLIF(person.name, ''), person.username) FROM (
@@ -145,8 +145,11 @@ class PairingQuerySet(models.QuerySet):
             due = models.Case(models.When(met_minimum=False, then=models.Value(1)), default=models.Value(0))
             rows = self.order_by().annotate(one=models.Value(1), is_due=due)
             rows = rows.values_list("leader_id", "talent__organization_id", "one", "is_due", "contacts_this_year")
+        # Kept rows are read twice, each time in the order that suits the sums (not materialized: 24 → 16.5
+        # ms for a city); pairings, read once and kept for the second sum.
         sql = COMPLIANCE_SQL.format(
-            rows="{rows}", leaders=connection.ops.quote_name(Leader._meta.db_table),
+            rows="{rows}", materialized="NOT MATERIALIZED" if counted is not None else "MATERIALIZED",
+            leaders=connection.ops.quote_name(Leader._meta.db_table),
             users=connection.ops.quote_name(User._meta.db_table),
         )  # fmt: skip
         by_child, cards, below = defaultdict(lambda: [0, 0]), [], defaultdict(list)
@@ -478,7 +481,8 @@ class PairingTallyQuerySet(models.QuerySet):
             return None
         if not whole_tree:
             rows = rows.filter(organization__path__startswith=root.path)
-        return rows.filter(year=today.year, active__gt=0, term__in=Term.objects.current(today))
+        current = in_array("term", Term.objects.current(today).order_by().values("pk"))
+        return rows.filter(current, year=today.year, active__gt=0)
 
 
 class PairingTally(models.Model):
