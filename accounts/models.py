@@ -68,6 +68,10 @@ class Organization(MP_Node):
         """Return this organization and everything below it."""
         return Organization.objects.filter(path__startswith=self.path)
 
+    def line_paths(self) -> list[str]:
+        """The paths of this organization and of those above it, the top one first."""
+        return [self.path[:i] for i in range(self.steplen, len(self.path) + 1, self.steplen)]
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):

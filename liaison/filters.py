@@ -1,5 +1,3 @@
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import F, Q, Sum
@@ -77,8 +75,7 @@ class PairingFilter(django_filters.FilterSet):
 
     def filter_compliance(self, queryset, name, value):
         # The yearly minimum binds the active pairings of the terms in force in the year.
-        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
-        in_force = queryset.filter(end__isnull=True, term__start__lte=end, term__end__gte=start)
+        in_force = queryset.active().of_terms_in_force(self.year)
         return in_force.with_year_stats(self.year).filter(met_minimum=value == "met")
 
     def kept_count(self, user) -> int | None:

@@ -47,7 +47,17 @@ class Leader(models.Model):
         return str(self.user)
 
 
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of ``year``."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
 class TermQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        """Terms running at some time of ``year``."""
+        first, last = year_bounds(year)
+        return self.filter(start__lte=last, end__gte=first)
+
     def visible_to(self, user):
         """Terms of organizations in the user's subtree."""
         return self.filter(scoping.organization_q(user, "organization__path"))
@@ -120,6 +130,11 @@ class PairingQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(end__isnull=True)
+
+    def of_terms_in_force(self, year: int):
+        """Pairings of terms running at some time of ``year``, said on the pairing's own (joined) term."""
+        first, last = year_bounds(year)
+        return self.filter(term__start__lte=last, term__end__gte=first)
 
     def compliance_figures(
         self, root: Organization, limit: int = 100, counted: "PairingTallyQuerySet | None" = None

@@ -36,6 +36,7 @@ from liaison.models import (
     PairingTally,
     ReportFile,
     VisitTask,
+    year_bounds,
 )
 from talents.excel import write_workbook
 from talents.models import TalentTally
@@ -58,18 +59,12 @@ COUNTS = (
 # --- what belongs to a year --------------------------------------------------------------------
 
 
-def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
 def year_pairings(root: Organization, year: int):
     """Pairings in force at some time of ``year`` for talents of ``root``'s subtree, ended ones included."""
     first, last = year_bounds(year)
-    return Pairing.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=first),
-        talent__organization__path__startswith=root.path, start__lte=last,
-        term__start__lte=last, term__end__gte=first,
-    )  # fmt: skip
+    return Pairing.objects.of_terms_in_force(year).filter(
+        Q(end__isnull=True) | Q(end__gte=first), talent__organization__path__startswith=root.path, start__lte=last
+    )
 
 
 def year_contacts(root: Organization, year: int):

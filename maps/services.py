@@ -134,24 +134,17 @@ def need_delete(*, need: TalentNeed) -> None:
 # --- the growth roadmap (成长路线图) -----------------------------------------------------------------
 
 
-def year_terms(year: int):
-    """Terms running at some time of ``year``."""
-    return Term.objects.filter(start__lte=datetime.date(year, 12, 31), end__gte=datetime.date(year, 1, 1))
-
-
 def talent_terms(talent: Talent):
     """Terms of the organizations on the talent's line: its own organization and those above it."""
-    path = talent.organization.path
-    prefixes = [path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen)]
-    return Term.objects.filter(organization__path__in=prefixes)
+    return Term.objects.filter(organization__path__in=talent.organization.line_paths())
 
 
 def mentor_leaders(talent: Talent):
     """Active leaders who may mentor the talent: of the talent's organization, one above it or below it."""
-    path = talent.organization.path
-    prefixes = [path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen)]
+    organization = talent.organization
     return Leader.objects.filter(
-        Q(organization__path__in=prefixes) | Q(organization__path__startswith=path), is_active=True
+        Q(organization__path__in=organization.line_paths()) | Q(organization__path__startswith=organization.path),
+        is_active=True,
     )
 
 
@@ -204,7 +197,7 @@ def growth_overview(root: Organization, year: int):
     """Active talents of ``root``'s subtree with ``has_mentor`` (a mentorship of a term running in
     ``year``) and ``records_in_year`` (growth records dated in ``year``), for the roadmap page.
     """
-    mentored = Mentorship.objects.filter(talent=OuterRef("pk"), term__in=year_terms(year))
+    mentored = Mentorship.objects.filter(talent=OuterRef("pk"), term__in=Term.objects.in_force(year))
     records = GrowthRecord.objects.filter(talent=OuterRef("pk"), date__year=year)
     return Talent.objects.filter(organization__path__startswith=root.path, status=Talent.Status.ACTIVE).annotate(
         has_mentor=Exists(mentored), records_in_year=count_of(records)
@@ -220,9 +213,8 @@ def growth_counts(root: Organization, year: int, whole_tree: bool = False) -> di
     every organization, ``scoping.is_whole_tree``) leaves out the filters that would keep every row.
     """
     talents = TalentTally.objects.filter(category=0)
-    mentored = Talent.objects.filter(
-        status=Talent.Status.ACTIVE, pk__in=Mentorship.objects.filter(term__in=year_terms(year)).values("talent_id")
-    )
+    year_mentorships = Mentorship.objects.filter(term__in=Term.objects.in_force(year))
+    mentored = Talent.objects.filter(status=Talent.Status.ACTIVE, pk__in=year_mentorships.values("talent_id"))
     records = GrowthRecord.objects.filter(date__year=year)
     if not whole_tree:
         talents = talents.filter(organization__path__startswith=root.path)

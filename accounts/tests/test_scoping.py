@@ -90,3 +90,8 @@ def test_everything_stays_everything_when_or_ed(county_staff, leader_a, township
     # An empty Q() OR-ed with a condition becomes that condition; EVERYTHING must not.
     q = scoping.organization_q(county_staff, "path") | Q(pk__in=[])
     assert set(Organization.objects.filter(q)) == set(Organization.objects.all())
+
+
+def test_an_organization_s_line_is_its_own_path_and_those_above_it(county, township_a, village_a):
+    assert village_a.line_paths() == [county.path, township_a.path, village_a.path]
+    assert county.line_paths() == [county.path]
