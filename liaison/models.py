@@ -636,7 +636,7 @@ class AppealQuerySet(models.QuerySet):
         """
         if scoping.sees_every_talent(user):
             return self
-        through_talent = models.Q(talent__in=Talent.objects.visible_to(user))
+        through_talent = _through_talent(user)
         co_handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
         handled = self.order_by().filter(handler_id=user.pk).exclude(through_talent).values_list("pk", flat=True)
         also_handled = self.order_by().filter(pk__in=co_handled).exclude(through_talent).values_list("pk", flat=True)
@@ -686,10 +686,10 @@ class AppealQuerySet(models.QuerySet):
             co_handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
             # Out of scope as ledger_for says it, NOT IN the scope's talents: on the talent's organization
             # path PostgreSQL joined a township's 1,887 handled appeals to all 100,000 talents (14 ms).
-            out_of_scope = models.Q(talent__in=Talent.objects.visible_to(user))
+            through_talent = _through_talent(user)
             for handled in (models.Q(handler_id=user.pk), models.Q(pk__in=co_handled) & ~models.Q(handler_id=user.pk)):
                 parts.append(
-                    self.filter(handled).exclude(out_of_scope).order_by()
+                    self.filter(handled).exclude(through_talent).order_by()
                     .values_list("status", "category_id", handler).annotate(n=models.Count("*"), late=_late(today))
                 )  # fmt: skip
         return _folded(parts[0].union(*parts[1:], all=True))
@@ -697,6 +697,11 @@ class AppealQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date):
         """Past the deadline and not yet resolved."""
         return self.filter(deadline__lt=today, status__in=Appeal.OPEN_STATUSES)
+
+
+def _through_talent(user) -> models.Q:
+    """Appeals of talents the user sees: a semi-join on the talents, read from their organization's index."""
+    return models.Q(talent__in=Talent.objects.visible_to(user))
 
 
 def _late(today: datetime.date):
