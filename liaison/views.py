@@ -384,17 +384,17 @@ def compliance(request):
     root = root or Organization.objects.visible_to(request.user).order_by("depth", "path").first()
     # Terms running today, said on the pairing's own term (Term.objects.current), which the page joins anyway:
     # a semi-join on the terms as well made the list below the minimum slower to plan.
-    pairings = Pairing.objects.visible_to(request.user).active().filter(term__start__lte=today, term__end__gte=today)
+    in_scope = Pairing.objects.visible_to(request.user).active().filter(term__start__lte=today, term__end__gte=today)
     whole_tree = bool(root) and scoping.is_whole_tree(request.user, root)
     if not whole_tree:  # else the filter keeps every pairing
-        pairings = pairings.filter(talent__organization__path__startswith=root.path if root else "-")
-    pairings = pairings.with_year_stats(today.year)
+        in_scope = in_scope.filter(talent__organization__path__startswith=root.path if root else "-")
+    pairings = in_scope.with_year_stats(today.year)
     counted = PairingTally.objects.for_compliance(request.user, root, today, whole_tree) if root else None
     by_organization, scorecards = pairings.compliance_figures(root, counted=counted) if root else ([], [])
+    below = in_scope.with_year_stats(today.year, per_row=True).below_minimum(by_organization, COMPLIANCE_LIST_MAX)
     context = {
         "form": form, "root": root, "year": today.year, "by_organization": by_organization, "scorecards": scorecards,
-        "below": pairings.below_minimum(by_organization, COMPLIANCE_LIST_MAX).values(*COMPLIANCE_LIST_FIELDS)
-        if root else [],
+        "below": below.values(*COMPLIANCE_LIST_FIELDS) if root else [],
         "below_total": sum(row["below"] for row in by_organization),
     }  # fmt: skip
     return render(request, "liaison/compliance.html", context)

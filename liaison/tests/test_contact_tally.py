@@ -123,15 +123,18 @@ def test_an_edit_that_does_not_touch_the_count_leaves_it(pairings):
     assert counted() == {(pairings[0].pk, 2026): 1}
 
 
-def test_year_stats_read_the_tally(pairings):
+@pytest.mark.parametrize("per_row", [False, True], ids=["joined", "per row"])
+def test_year_stats_read_the_tally(pairings, per_row):
     first, second = pairings
     ContactLogFactory.create_batch(2, pairing=first)
     ContactLogFactory(pairing=first, date=datetime.date(2025, 5, 1))
-    rows = {p.pk: p for p in Pairing.objects.with_year_stats(2026)}
+    rows = {p.pk: p for p in Pairing.objects.with_year_stats(2026, per_row=per_row)}
     assert (rows[first.pk].contacts_this_year, rows[first.pk].met_minimum) == (2, True)
     assert (rows[second.pk].contacts_this_year, rows[second.pk].met_minimum) == (0, False)
     assert rows[first.pk].last_contact == datetime.date(2026, 3, 1)
-    assert Pairing.objects.with_year_stats(2025).get(pk=first.pk).contacts_this_year == 1
+    assert Pairing.objects.with_year_stats(2025, per_row=per_row).get(pk=first.pk).contacts_this_year == 1
+    below = Pairing.objects.with_year_stats(2026, per_row=per_row).filter(met_minimum=False)
+    assert list(below.values_list("pk", flat=True)) == [second.pk]
 
 
 def test_the_migration_counts_what_was_there(pairings):
