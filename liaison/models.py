@@ -97,17 +97,18 @@ class Term(models.Model):
 
 
 # The compliance page's two tables from one scan of rows (leader, organization, pairings, due, contacts this
-# year), a pairing each or the kept counts: (0, organization, pairings, due, 0, -, -) per talent's organization,
-# then (1, leader, pairings, due, contacts, post, name) for the leaders with most talents due (the name as
-# User.__str__ gives it). Post and name are looked up for those leaders alone: joined, PostgreSQL took the sums
-# for 2,000 leaders, where a city has 20,000, and hashed every leader (16.7 against 15.1 ms, scale 1).
+# year), a pairing each or the kept counts: (0, organization, pairings, due, 0, -, -, -) per talent's
+# organization, then (1, leader, pairings, due, contacts, post, name, last contact) for the leaders with most
+# talents due (the name as User.__str__ gives it). Post, name and last contact are looked up for those leaders
+# alone: joined, PostgreSQL took the sums for 2,000 leaders, where a city has 20,000, and hashed every leader
+# (16.7 against 15.1 ms, scale 1); the last contact in a query of its own cost 4.5 ms more, in here 2.5.
 COMPLIANCE_SQL = """WITH p (leader, organization, pairings, due, contacts) AS {materialized} ({rows})
-SELECT 0, organization, SUM(pairings), SUM(due), 0, NULL, NULL FROM p GROUP BY organization
+SELECT 0, organization, SUM(pairings), SUM(due), 0, NULL, NULL, NULL FROM p GROUP BY organization
 UNION ALL
 SELECT 1, top_leaders.*, (SELECT post FROM {leaders} WHERE id = top_leaders.leader), (
     SELECT COALESCE(NULLIF(person.name, ''), person.username) FROM {leaders} leader
     JOIN {users} person ON person.id = leader.user_id WHERE leader.id = top_leaders.leader
-) FROM (
+), (SELECT MAX(led.last_contact) FROM ({led}) AS led WHERE led.leader_id = top_leaders.leader) FROM (
     SELECT leader, SUM(pairings), SUM(due) AS leader_due, SUM(contacts) FROM p GROUP BY leader
     ORDER BY leader_due DESC, leader LIMIT %s
 ) AS top_leaders"""
@@ -150,8 +151,8 @@ class PairingQuerySet(models.QuerySet):
         read twice) is summed per talent's organization and per leader in the database, so about a hundred
         rows come back: the organizations' rows, folded here into children of ``root`` (pairings of talents
         attached to ``root`` itself form their own row), and the ``limit`` leaders with most talents due
-        (ties by id: ``leader_id``, ``name``, ``post``, ``talents``, ``due``, their ``contacts`` this year).
-        Only those leaders' pairings are read, for their ``last`` contact.
+        (ties by id: ``leader_id``, ``name``, ``post``, ``talents``, ``due``, their ``contacts`` this year
+        and ``last`` contact, read from those leaders' pairings alone).
         """
         width = len(root.path) + Organization.steplen
         organizations = Organization.objects.filter(path__startswith=root.path).values_list("pk", "path", "name")
@@ -166,16 +167,17 @@ class PairingQuerySet(models.QuerySet):
         # Kept rows are read twice, each time in the order that suits the sums (not materialized: 24 → 16.5
         # ms for a city); pairings, read once and kept for the second sum.
         sql = COMPLIANCE_SQL.format(
-            rows="{rows}", materialized="NOT MATERIALIZED" if counted is not None else "MATERIALIZED",
+            rows="{rows}", led="{led}", materialized="NOT MATERIALIZED" if counted is not None else "MATERIALIZED",
             leaders=connection.ops.quote_name(Leader._meta.db_table),
             users=connection.ops.quote_name(User._meta.db_table),
         )  # fmt: skip
+        led = self.order_by().values("leader_id", "last_contact")
         by_child, cards, below = defaultdict(lambda: [0, 0]), [], defaultdict(list)
-        for is_leader, pk, total, due, contacts, post, name in rows_around(rows, sql, [limit]):
+        for is_leader, pk, total, due, contacts, post, name, last in rows_around(rows, sql, [limit], led=led):
             total, due = int(total), int(due)  # sums of bigint are numeric on PostgreSQL
             if is_leader:
                 cards.append({"leader_id": pk, "name": name, "post": post, "talents": total, "due": due,
-                              "contacts": int(contacts)})  # fmt: skip
+                              "contacts": int(contacts), "last": models.DateField().to_python(last)})  # fmt: skip
             elif pk in organizations:  # else an organization added since the first query
                 path = organizations[pk][0]
                 sums = by_child[path[:width]]
@@ -191,14 +193,6 @@ class PairingQuerySet(models.QuerySet):
             for path, (total, due) in by_child.items()
         ]  # fmt: skip
         cards.sort(key=lambda card: (-card["due"], card["leader_id"]))  # UNION ALL keeps no order
-        # The top leaders' last contact, from their pairings alone (names and posts came with the sums):
-        # joined to the leaders and users, PostgreSQL hashed all 20,000 leaders (9 against 2.4 ms, scale 1).
-        last = (
-            self.filter(leader__in=[card["leader_id"] for card in cards]).order_by()
-            .values_list("leader").annotate(last=models.Max("last_contact"))
-        )  # fmt: skip
-        last = dict(last)
-        cards = [{**card, "last": last[card["leader_id"]]} for card in cards if card["leader_id"] in last]
         return sorted(children, key=lambda r: (r["rate"], r["name"])), cards
 
     def below_minimum(self, by_child: list[dict], limit: int):

@@ -55,9 +55,13 @@ def test_below_list_and_scorecards(client, staff_a, fixture, leader_a_record):
     client.force_login(staff_a)
     response = client.get(URL)
     assert sorted(p["talent__name"] for p in response.context["below"]) == ["王五", "赵六"]
-    cards = {c["leader_id"]: (c["talents"], c["due"], c["contacts"]) for c in response.context["scorecards"]}
-    assert cards == {leader_a_record.pk: (2, 1, 1), fixture.pk: (1, 1, 0)}
-    assert "绿水乡" not in response.content.decode()
+    cards = {c["leader_id"]: (c["talents"], c["due"], c["contacts"], c["last"]) for c in response.context["scorecards"]}
+    # The last contact is the latest confirmed one: 王五's pending contact of 3 January does not count.
+    first_of_year = datetime.date(datetime.date.today().year, 1, 2)
+    assert cards == {leader_a_record.pk: (2, 1, 1, first_of_year), fixture.pk: (1, 1, 0, None)}
+    page = response.content.decode()
+    assert f"<td>{first_of_year.isoformat()}</td>" in page and "<td>—</td>" in page
+    assert "绿水乡" not in page
 
 
 def test_township_staff_cannot_pick_another_township(client, staff_a, fixture, township_b):
