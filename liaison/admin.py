@@ -25,6 +25,7 @@ from liaison.models import (
     SweepRun,
     Term,
     VisitTask,
+    VisitTaskTally,
     WebhookChannel,
 )
 
@@ -167,7 +168,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
 
 class TallyAdmin(ReadOnlyAdmin):
-    """Counts kept by database triggers (migrations 0010, 0012, 0015, 0016): shown to check a figure, never changed."""
+    """Counts kept by database triggers (migrations 0010, 0012, 0015, 0016, 0020): shown, never changed."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -201,3 +202,11 @@ class PairingTallyAdmin(TallyAdmin):
     list_filter = ["year"]
     list_select_related = ["organization", "leader__user", "term"]
     show_full_result_count = False
+
+
+@admin.register(VisitTaskTally)
+class VisitTaskTallyAdmin(TallyAdmin):
+    list_display = ["organization", "kind", "holiday", "due_date", "done", "tasks"]
+    list_filter = ["kind", "done"]
+    list_select_related = ["organization"]
+    date_hierarchy = "due_date"

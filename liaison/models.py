@@ -1042,6 +1042,82 @@ class VisitTask(models.Model):
         return f"{self.get_kind_display()} · {self.talent} · {self.due_date}"
 
 
+class VisitTaskTallyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The counts behind ``VisitTask.objects.visible_to(user)``, or None when these rows cannot say the scope.
+
+        They are kept per talent's organization, so a leader's own tasks (outside their staff subtrees, if
+        any) cannot be picked out: None for a leader, who is counted from the tasks themselves.
+        """
+        if scoping.sees_everything(user):
+            return self
+        if "leader" in scoping.roles(user):
+            return None
+        return self.filter(scoping.organization_q(user, "organization__path"))
+
+
+class VisitTaskTally(models.Model):
+    """How many visit tasks there are per talent's organization, kind, holiday, due date and whether done.
+
+    The campaign list's figures without reading every task: a holiday campaign gives every active
+    pairing of a city a task (95,000 at the benchmark's scale 1), and a county's list grouped them in
+    112 ms. Kept by database triggers on ``liaison_visittask`` and ``talents_talent`` (migration
+    ``0020_visit_task_tally``), so every write path counts, as with ``AppealTally``; Django never writes
+    it. ``holiday`` is a holiday's id, 0 for the must-visits. Whether a task is overdue changes with the
+    date: the reader says it from ``due_date`` and ``done``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("talent's organization")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=VisitTask.Kind.choices)
+    holiday = models.IntegerField(_("holiday (id, 0 for none)"))
+    due_date = models.DateField(_("due"))
+    done = models.BooleanField(_("done"))
+    tasks = models.IntegerField(_("visit tasks"), default=0)
+
+    objects = VisitTaskTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit task count")
+        verbose_name_plural = _("visit task counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "holiday", "due_date", "done"], name="visit_task_tally_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["due_date"], include=["organization", "kind", "holiday", "done", "tasks"],
+                                name="visit_task_tally_due")]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.organization_id} {self.kind} {self.holiday} {self.due_date} {self.done}: {self.tasks}"
+
+
+def campaign_figures(user, today: datetime.date, limit: int = 40) -> list[dict]:
+    """The visit campaigns of this year and the last, newest first: tasks and those done and overdue.
+
+    One row per kind, holiday (``holiday``: its id, 0 for the must-visits) and due date, the ``limit``
+    latest; ``overdue`` are the tasks not done whose due date has passed. Read from ``VisitTaskTally``
+    where it can say the user's scope (``visible_to``), else from the tasks.
+    """
+    since = datetime.date(today.year - 1, 1, 1)
+    kept = VisitTaskTally.objects.visible_to(user)
+    if kept is None:
+        rows = VisitTask.objects.visible_to(user).filter(due_date__gte=since)
+        rows = rows.values("kind", "due_date", holiday_key=Coalesce("holiday", 0))
+        rows = rows.annotate(total=models.Count("pk"), done=models.Count("pk", filter=models.Q(done_at__isnull=False)))
+    else:
+        rows = kept.filter(due_date__gte=since).exclude(tasks=0)
+        rows = rows.values("kind", "due_date", holiday_key=models.F("holiday"))
+        done = Coalesce(models.Sum("tasks", filter=models.Q(done=True)), 0)
+        rows = rows.annotate(total=models.Sum("tasks"), done=done)
+    return [
+        {"kind": row["kind"], "holiday": row["holiday_key"], "due_date": row["due_date"], "total": row["total"],
+         "done": row["done"], "overdue": row["total"] - row["done"] if row["due_date"] < today else 0}
+        for row in rows.order_by("-due_date", "kind", "holiday_key")[:limit]
+    ]  # fmt: skip
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)

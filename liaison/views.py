@@ -72,6 +72,7 @@ from liaison.models import (
     Term,
     VisitTask,
     WebhookChannel,
+    campaign_figures,
 )
 from talents.imports import read_stored
 from talents.models import ImportBatch, MajorEvent, Talent
@@ -852,12 +853,9 @@ def delivery_list(request):
 @staff_required
 def campaign_list(request):
     today = timezone.localdate()
-    tasks = VisitTask.objects.visible_to(request.user)
-    stats = tasks.filter(due_date__year__gte=today.year - 1).values("kind", "holiday__name", "due_date").annotate(
-        total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False)),
-        overdue=Count("pk", filter=Q(done_at__isnull=True, due_date__lt=today)),
-    ).order_by("-due_date")[:40]  # fmt: skip
     holidays = [(h, sweeps.next_holiday_date(h, today)) for h in Holiday.objects.prefetch_related("categories")]
+    names = {holiday.pk: holiday.name for holiday, _date in holidays}
+    stats = [{**row, "holiday_name": names.get(row["holiday"], "")} for row in campaign_figures(request.user, today)]
     finished = SweepRun.objects.filter(finished_at__isnull=False)
     last = finished.values("name").annotate(last=Max("pk")).values("last")
     runs = {run.name: run for run in SweepRun.objects.filter(pk__in=last)}

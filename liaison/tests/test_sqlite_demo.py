@@ -39,6 +39,8 @@ from talents.tests.test_talent_tally import kept as talents_kept, recounted as t
 assert talents_kept() == talents_recounted() != {}, "the kept talent counts"
 from maps.tests.test_support_tally import kept as support_kept, recounted as support_recounted
 assert support_kept() == support_recounted() != {}, "the kept support counts"
+from liaison.tests.test_visit_task_tally import counted as visits_kept, recounted as visits_recounted
+assert visits_kept() == visits_recounted() != {}, "the kept visit task counts"
 from accounts.models import Organization
 from liaison import reports
 from talents.excel import write_workbook
