@@ -674,15 +674,18 @@ class AppealQuerySet(models.QuerySet):
             return scoping.organization_q(user, field)
 
         handler = Coalesce("handler_id", 0, output_field=models.IntegerField())
-        kept = (
-            AppealTally.objects.filter(in_scope("talent_organization__path")).exclude(appeals=0).order_by()
-            .values_list("status", "category_id", "handler").annotate(n=models.Sum("appeals"), late=models.Value(0))
-        )  # fmt: skip
-        late = (
-            self.overdue(today).filter(in_scope("talent__organization__path")).order_by()
-            .values_list("status", "category_id", handler).annotate(n=models.Value(0), late=models.Count("*"))
-        )  # fmt: skip
-        parts = [kept, late]
+        no_status, no_category = models.Value(None, models.CharField()), models.Value(None, models.IntegerField())
+        # The kept counts per status and category, then per handler (for the handler choices): summed by
+        # status, category and handler together, a city's rows came back 4,518 (13.4 against 5 ms).
+        kept = AppealTally.objects.filter(in_scope("talent_organization__path")).exclude(appeals=0).order_by()
+        by_status = kept.values_list("status", "category_id", models.Value(0))
+        by_status = by_status.annotate(n=models.Sum("appeals"), late=models.Value(0))
+        by_handler = kept.values_list(no_status, no_category, "handler")
+        by_handler = by_handler.annotate(n=models.Sum("appeals"), late=models.Value(0))
+        late = self.overdue(today).filter(in_scope("talent__organization__path")).order_by()  # how many: one row
+        late = late.values_list(no_status, no_category, models.Value(0))
+        late = late.annotate(n=models.Value(0), late=models.Count("*"))
+        parts = [by_status, by_handler, late]
         if paths != [""]:  # the appeals handled (one part each, so that each reads its own index) out of scope
             co_handled = Appeal.co_handlers.through.objects.filter(user_id=user.pk).values("appeal_id")
             # Out of scope as ledger_for says it, NOT IN the scope's talents: on the talent's organization
@@ -710,11 +713,16 @@ def _late(today: datetime.date):
 
 
 def _folded(rows) -> dict:
-    """Fold ``(status, category id, handler id, appeals, overdue)`` rows into the ledger's counts."""
+    """Fold ``(status, category id, handler id, appeals, overdue)`` rows into the ledger's counts.
+
+    A row without a status only names a handler (or counts overdue appeals): its appeals are counted
+    in rows of their status.
+    """
     by_status, by_category, overdue, handler_ids = defaultdict(int), defaultdict(int), 0, set()
     for status, category, handler_id, n, n_late in rows:
-        by_status[status] += n
-        by_category[category] += n
+        if status is not None:
+            by_status[status] += n
+            by_category[category] += n
         overdue += n_late
         if handler_id and n:
             handler_ids.add(handler_id)

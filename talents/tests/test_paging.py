@@ -17,16 +17,20 @@ def talents(work_unit_a):
     return Talent.objects.order_by("name_pinyin", "pk")
 
 
-@pytest.mark.parametrize("by_keys", [False, True])
+WAYS = [{"by_keys": False}, {"by_keys": True}, {"by_keys": True, "keys_inline": True}]
+
+
+@pytest.mark.parametrize("way", WAYS, ids=["rows", "keys first", "keys inline"])
 @pytest.mark.parametrize(("low", "high"), [(0, 3), (3, 6), (5, 8), (6, 10), (9, 10)])
-def test_read_slice_returns_the_rows_forward_slicing_does(talents, low, high, by_keys):
+def test_read_slice_returns_the_rows_forward_slicing_does(talents, low, high, way):
     expected = list(talents.values_list("pk", flat=True))[low:high]
-    assert [t.pk for t in read_slice(talents, low, high, 10, by_keys=by_keys)] == expected
+    assert [t.pk for t in read_slice(talents, low, high, 10, **way)] == expected
 
 
-@pytest.mark.parametrize("by_keys", [False, True])
-def test_read_slice_past_the_middle_reads_the_reversed_ordering_from_its_start(talents, by_keys):
+@pytest.mark.parametrize("way", WAYS, ids=["rows", "keys first", "keys inline"])
+def test_read_slice_past_the_middle_reads_the_reversed_ordering_from_its_start(talents, way):
     with CaptureQueriesContext(connection) as queries:
-        read_slice(talents, 7, 10, 10, by_keys=by_keys)
+        read_slice(talents, 7, 10, 10, **way)
     first = queries.captured_queries[0]["sql"]
     assert "DESC" in first and "OFFSET" not in first
+    assert len(queries) == (2 if way == {"by_keys": True} else 1)
