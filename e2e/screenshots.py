@@ -42,6 +42,12 @@ def build_demo(env: dict) -> dict:
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
+    import datetime
+
+    from liaison import sweeps
+
+    # The last National Day's visit campaign (7 days' notice), so that the campaign list shows one.
+    sweeps.run_day(datetime.date(datetime.date.today().year, 9, 24), names=["holiday_campaigns"])
 
     from accounts.models import User
     from activities.models import GroupActivity
