@@ -1,6 +1,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from accounts.triggers import trigger_operation
+
 
 # VisitTaskTally counts visit tasks per talent's organization (now), kind, holiday (0: a must-visit), due
 # date and whether done, so the campaign list adds up a few hundred rows instead of every task of a
@@ -116,20 +118,6 @@ SQLITE_REVERSE = [
 ]
 
 
-def _run(schema_editor, postgresql, sqlite):
-    vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": [postgresql], "sqlite": sqlite}.get(vendor, []):
-        schema_editor.execute(statement, params=None)
-
-
-def add_triggers(apps, schema_editor):
-    _run(schema_editor, POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD)
-
-
-def drop_triggers(apps, schema_editor):
-    _run(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -156,5 +144,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('organization', 'kind', 'holiday', 'due_date', 'done'), name='visit_task_tally_unique')],
             },
         ),
-        migrations.RunPython(add_triggers, drop_triggers),
+        trigger_operation(POSTGRESQL_TRIGGERS + POSTGRESQL_BACKFILL, SQLITE_FORWARD, POSTGRESQL_REVERSE, SQLITE_REVERSE),
     ]
