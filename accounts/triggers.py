@@ -43,14 +43,45 @@ def pg_counting_function(name: str, count: str, columns: int, keys: dict[str, st
         FROM (SELECT DISTINCT * FROM ({select}) AS named) AS keys ({", ".join(names)}){where};"""  # noqa: S608  (the migrations' own SQL)
         for i, (operation, select) in enumerate(keys.items())
     ]
+    return pg_trigger_function(name, "\n".join(branches) + "\n    END IF;")
+
+
+def pg_trigger_function(name: str, body: str) -> str:
+    """A PostgreSQL trigger function running ``body`` (plpgsql statements) and returning NULL."""
     return f"""
 CREATE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
-{chr(10).join(branches)}
-    END IF;
+{body}
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;"""
+
+
+def pg_delta_function(name: str, upsert: str, old: str, new: str) -> str:
+    """A PostgreSQL trigger function adding a statement's rows to a count kept by deltas.
+
+    ``upsert`` adds up the rows of ``{rows}``: ``new`` (a SELECT over ``new_rows``, each counting +1) on
+    INSERT, ``old`` (over ``old_rows``, each counting -1) on DELETE, both on UPDATE.
+    """
+    branches = [
+        ("IF TG_OP = 'INSERT' THEN", new),
+        ("ELSIF TG_OP = 'DELETE' THEN", old),
+        ("ELSE", f"{old} UNION ALL {new}"),
+    ]
+    body = "".join(f"    {test}\n        {upsert.format(rows=rows)}\n" for test, rows in branches)
+    return pg_trigger_function(name, body + "    END IF;")
+
+
+# The talents an UPDATE of talents_talent moved to another organization, each twice: (id, organization_id,
+# delta) for the old organization (-1) and the new one (+1). A count kept per talent's organization joins its
+# rows to these (``AS moved``) to move them.
+PG_MOVED_TALENTS = """(
+            SELECT o.id, o.organization_id, -1 AS delta FROM old_rows o JOIN new_rows n ON n.id = o.id
+            WHERE n.organization_id <> o.organization_id
+            UNION ALL
+            SELECT n.id, n.organization_id, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+            WHERE n.organization_id <> o.organization_id
+        ) AS moved"""
 
 
 def pg_statement_triggers(table: str, function: str, events) -> str:

@@ -1,7 +1,13 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from accounts.triggers import trigger_operation
+from accounts.triggers import (
+    PG_MOVED_TALENTS,
+    pg_delta_function,
+    pg_statement_triggers,
+    pg_trigger_function,
+    trigger_operation,
+)
 
 
 # VisitTaskTally counts visit tasks per talent's organization (now), kind, holiday (0: a must-visit), due
@@ -22,52 +28,18 @@ _PG_UPSERT = f"""INSERT INTO liaison_visittasktally AS t ({_COLUMNS}, tasks)
 _PG_OLD = _PG_ROWS.format(sign="-", rows="old_rows")
 _PG_NEW = _PG_ROWS.format(sign="", rows="new_rows")
 POSTGRESQL_TRIGGERS = (
-    """
-CREATE FUNCTION liaison_visit_task_tally() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        """
-    + _PG_UPSERT.format(rows=_PG_NEW)
-    + """
-    ELSIF TG_OP = 'DELETE' THEN
-        """
-    + _PG_UPSERT.format(rows=_PG_OLD)
-    + """
-    ELSE
-        """
-    + _PG_UPSERT.format(rows=f"{_PG_OLD} UNION ALL {_PG_NEW}")
-    + """
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-CREATE FUNCTION liaison_visit_task_tally_moved() RETURNS trigger AS $$
-BEGIN
-    """
-    + _PG_UPSERT.format(
-        rows="""SELECT moved.organization_id, v.kind, COALESCE(v.holiday_id, 0) AS holiday, v.due_date,
+    pg_delta_function("liaison_visit_task_tally", _PG_UPSERT, _PG_OLD, _PG_NEW)
+    + pg_trigger_function(
+        "liaison_visit_task_tally_moved",
+        "    "
+        + _PG_UPSERT.format(
+            rows=f"""SELECT moved.organization_id, v.kind, COALESCE(v.holiday_id, 0) AS holiday, v.due_date,
             v.done_at IS NOT NULL AS done, moved.delta
-        FROM (
-            SELECT o.id, o.organization_id, -1 AS delta FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE n.organization_id <> o.organization_id
-            UNION ALL
-            SELECT n.id, n.organization_id, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE n.organization_id <> o.organization_id
-        ) AS moved JOIN liaison_visittask v ON v.talent_id = moved.id"""
+        FROM {PG_MOVED_TALENTS} JOIN liaison_visittask v ON v.talent_id = moved.id"""
+        ),
     )
-    + """
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER liaison_visit_task_tally_insert AFTER INSERT ON liaison_visittask
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION liaison_visit_task_tally();
-CREATE TRIGGER liaison_visit_task_tally_update AFTER UPDATE ON liaison_visittask
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION liaison_visit_task_tally();
-CREATE TRIGGER liaison_visit_task_tally_delete AFTER DELETE ON liaison_visittask
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION liaison_visit_task_tally();
-CREATE TRIGGER liaison_visit_task_tally_moved AFTER UPDATE ON talents_talent
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION liaison_visit_task_tally_moved();
-"""
+    + pg_statement_triggers("liaison_visittask", "liaison_visit_task_tally", ("INSERT", "UPDATE", "DELETE"))
+    + pg_statement_triggers("talents_talent", "liaison_visit_task_tally_moved", ("UPDATE",))
 )
 POSTGRESQL_BACKFILL = f"""
 INSERT INTO liaison_visittasktally ({_COLUMNS}, tasks)
@@ -78,7 +50,7 @@ POSTGRESQL_REVERSE = """
 DROP TRIGGER IF EXISTS liaison_visit_task_tally_insert ON liaison_visittask;
 DROP TRIGGER IF EXISTS liaison_visit_task_tally_update ON liaison_visittask;
 DROP TRIGGER IF EXISTS liaison_visit_task_tally_delete ON liaison_visittask;
-DROP TRIGGER IF EXISTS liaison_visit_task_tally_moved ON talents_talent;
+DROP TRIGGER IF EXISTS liaison_visit_task_tally_moved_update ON talents_talent;
 DROP FUNCTION IF EXISTS liaison_visit_task_tally();
 DROP FUNCTION IF EXISTS liaison_visit_task_tally_moved();
 """
