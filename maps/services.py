@@ -20,40 +20,34 @@ from activities.models import GroupActivity
 from liaison.aggregates import count_of, rows_around
 from liaison.models import Appeal, Leader, Term
 from maps.models import GrowthRecord, Mentorship, SupportKind, SupportRecord, SupportTally, TalentNeed
-from talents.models import Talent, TalentCategory, TalentTally
+from talents.models import Talent, TalentCategory, TalentSubtreeTally, TalentTally
 
 # --- the demand map (人才需求图) ---------------------------------------------------------------------
 
 
 # The demand map in one statement. The needs are grouped per organization, field and category. What an
-# organization has comes from the active talents kept per organization, field and category (0: all of
-# them; talents.TalentTally): the needs' fields are matched (the icontains rule) against the distinct
-# fields of the scope, so LIKE runs some thousand times, not once per row and need; the matched counts of
-# each organization are added to every organization at or above it in the subtree (``above``: pairs of
-# organizations' ids, some hundreds for a city) and each need group takes its own organization's. Only
-# the map's rows come back: the city's 9,636 counts per organization, need and category, and its 5,003
-# need groups, were added up in Python before (scale 1). The kept rows are read by matched field from the
-# index ``talent_tally_field`` (the city's 30,056 of 75,113; on PostgreSQL an array, which the planner
-# probes the index with, where a semi-join made it scan the table: 64 → 43-50 ms for the statement).
+# organization has is its subtree's active talents, kept per organization, field and category (0: all of
+# them) in talents.TalentSubtreeTally: the needs' fields are matched (the icontains rule) against the
+# distinct fields of the scope (its top organization's rows), so LIKE runs some thousand times, not once
+# per row and need; then each need group adds up its own organization's rows of the fields it matches.
+# Only the map's rows come back. The kept rows are read by matched field from the index
+# ``talent_subtree_tally_field`` (on PostgreSQL an array, which the planner probes the index with, where a
+# semi-join made it scan the table), of every category: filtering them on the needs' categories cost more
+# per row than it saved (the city at the benchmark's scale 1: 24-25 → 21 ms without it and without the
+# filter on the needs' organizations, which only a subtree of the tree needs). Counts kept per
+# organization alone (talents.TalentTally) had to be rolled up the tree on every view: the city's 9,636
+# counts per organization, need and category added to 28,908 rows of its organizations' lines (28.3 ms).
 DEMAND_SQL = """WITH needs (n_org, n_field, n_category, n_needed, n_count) AS ({needs}),
 matched (m_field, m_need) AS (
     SELECT fields.field, wanted.n_field FROM ({fields}) AS fields JOIN (SELECT DISTINCT n_field FROM needs) AS wanted
     ON fields.field LIKE '%%' || REPLACE(REPLACE(REPLACE(UPPER(wanted.n_field), '\\', '\\\\'), '%%', '\\%%'),
         '_', '\\_') || '%%' ESCAPE '\\'
 ),
-counted (c_org, c_need, c_category, c_n) AS (
+have (h_org, h_need, h_category, h_n) AS (
     SELECT g.organization_id, m.m_need, g.category, SUM(g.talents) FROM ({rows}) AS g
     JOIN matched m ON m.m_field = g.field
-    WHERE {in_matched} AND (g.category = 0 OR g.category IN (SELECT n_category FROM needs))
+    WHERE {in_matched}{in_subtree}
     GROUP BY g.organization_id, m.m_need, g.category
-),
-above (a_org, a_above) AS (
-    SELECT o.id, a.id FROM {organizations} o JOIN {organizations} a ON o.path LIKE a.path || '%%'
-    WHERE o.path LIKE %s AND a.path LIKE %s
-),
-have (h_org, h_need, h_category, h_n) AS (
-    SELECT above.a_above, counted.c_need, counted.c_category, SUM(counted.c_n) FROM counted
-    JOIN above ON above.a_org = counted.c_org GROUP BY above.a_above, counted.c_need, counted.c_category
 )
 SELECT needs.n_field, c.name, c.sort_order, SUM(needs.n_needed), SUM(COALESCE(have.h_n, 0)),
     SUM(CASE WHEN needs.n_needed > COALESCE(have.h_n, 0) THEN needs.n_needed - COALESCE(have.h_n, 0) ELSE 0 END),
@@ -73,28 +67,28 @@ def demand_figures(root: Organization, year: int, whole_tree: bool = False) -> l
     is ``max(needed - have, 0)``. A parent's row adds up its organizations' needed, have and gaps: a
     surplus in one village does not fill another village's gap. The total row also gives ``needs``, the
     number of needs recorded. One query, however many needs and talents. ``whole_tree``
-    (``scoping.is_whole_tree``) leaves out the filters on the needs' and kept rows' organizations.
+    (``scoping.is_whole_tree``) leaves out the filters on the needs' and the kept rows' organizations.
     """
     open_needs = TalentNeed.objects.open_in(year).order_by()
-    in_scope = TalentTally.objects.exclude(talents=0).order_by()
     if not whole_tree:
-        open_needs, in_scope = open_needs.in_subtree(root), in_scope.filter(organization__path__startswith=root.path)
+        open_needs = open_needs.in_subtree(root)
     needs = (
         open_needs.annotate(trimmed=Trim("field"))
         .values_list("organization_id", "trimmed", "category_id")
         .annotate(needed=Sum("count"), needs=Count("pk"))
     )
+    kept = TalentSubtreeTally.objects.exclude(talents=0).order_by()
     in_matched = "g.field = ANY(ARRAY(SELECT m_field FROM matched))"
     if connection.vendor != "postgresql":
         in_matched = "g.field IN (SELECT m_field FROM matched)"
+    in_subtree = "" if whole_tree else " AND g.organization_id IN (SELECT n_org FROM needs)"
     sql = DEMAND_SQL.format(
-        needs="{needs}", rows="{rows}", fields="{fields}", in_matched=in_matched,
-        organizations=connection.ops.quote_name(Organization._meta.db_table),
+        needs="{needs}", rows="{rows}", fields="{fields}", in_matched=in_matched, in_subtree=in_subtree,
         categories=connection.ops.quote_name(TalentCategory._meta.db_table),
     )  # fmt: skip
     figures = rows_around(
-        in_scope.values_list("organization_id", "field", "category", "talents"), sql, [f"{root.path}%"] * 2,
-        needs=needs, fields=in_scope.filter(category=0).values("field").distinct(),
+        kept.values_list("organization_id", "field", "category", "talents"), sql,
+        needs=needs, fields=kept.filter(organization=root, category=0).values("field"),
     )  # fmt: skip
     rows = sorted(
         (

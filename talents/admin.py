@@ -10,6 +10,7 @@ from talents.models import (
     Recommendation,
     Talent,
     TalentCategory,
+    TalentSubtreeTally,
     TalentTally,
     WorkUnit,
 )
@@ -97,9 +98,9 @@ class ExportApprovalAdmin(AppendOnlyAdmin):
     list_select_related = ["requested_by", "organization", "decided_by"]
 
 
-@admin.register(TalentTally)
+@admin.register(TalentTally, TalentSubtreeTally)
 class TalentTallyAdmin(ReadOnlyAdmin):
-    """Counts kept by database triggers (migration 0013): shown to check a figure, never changed."""
+    """Counts kept by database triggers (migrations 0013 and 0017): shown to check a figure, never changed."""
 
     list_display = ["organization", "field", "category", "talents"]
     list_filter = ["category"]

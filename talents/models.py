@@ -259,14 +259,11 @@ class Talent(models.Model):
         return self.status == self.Status.ARCHIVED
 
 
-class TalentTally(models.Model):
-    """Active talents per organization, field (upper-cased, as the demand map matches it) and category.
+class CountedTalents(models.Model):
+    """Active talents counted per organization, field (upper-cased, as the demand map matches it) and category.
 
-    ``category`` is a talent category's id, or 0 for every active talent whatever their categories. The
-    demand map matches needs' fields against these rows and the report's facts count talents from them,
-    some thousands of rows for a city instead of its 100,000 talents and their categories. Kept by
-    database triggers on talents and their categories (migration ``0013_talent_tally``). Django never
-    writes it.
+    ``category`` is a talent category's id, or 0 for every active talent whatever their categories. Kept
+    by database triggers; Django never writes these rows.
     """
 
     organization = models.ForeignKey(
@@ -275,6 +272,21 @@ class TalentTally(models.Model):
     field = models.CharField(_("field or industry"), max_length=100, blank=True)
     category = models.PositiveIntegerField(_("talent category id, 0 for all"))
     talents = models.IntegerField(_("active talents"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.organization_id} {self.field} {self.category}: {self.talents}"
+
+
+class TalentTally(CountedTalents):
+    """Active talents of each organization itself, per field and category.
+
+    The report's facts and the growth map count talents from these rows, some thousands for a city
+    instead of its 100,000 talents and their categories. Kept by
+    database triggers on talents and their categories (migration ``0013_talent_tally``).
+    """
 
     class Meta:
         verbose_name = _("talent count")
@@ -290,17 +302,34 @@ class TalentTally(models.Model):
                 condition=~models.Q(talents=0),
                 name="talent_tally_counted",
             ),
+        ]
+
+
+class TalentSubtreeTally(CountedTalents):
+    """Active talents of each organization *and of every organization below it*, per field and category.
+
+    What the demand map says an organization has (DOMAIN.md rule 17): its subtree's talents, read at the
+    needing organization's own rows instead of adding up the rows below it (a city's 9,636 counts rolled
+    up its tree on every view). Kept by database triggers on ``TalentTally``: each change of a count is
+    added to the organization and every one above it; a move of organizations (the admin's tree) counts
+    the table again (migration ``0017_talent_subtree_tally``).
+    """
+
+    class Meta:
+        verbose_name = _("talent count of a subtree")
+        verbose_name_plural = _("talent counts of subtrees")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "field", "category"], name="talent_subtree_tally_unique"),
+        ]
+        indexes = [
             # The demand map reads the rows of the fields its needs match (maps.services.DEMAND_SQL).
             models.Index(
                 fields=["field", "category", "organization"],
                 include=["talents"],
                 condition=~models.Q(talents=0),
-                name="talent_tally_field",
+                name="talent_subtree_tally_field",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.organization_id} {self.field} {self.category}: {self.talents}"
 
 
 def mask_id_number(value: str) -> str:

@@ -41,6 +41,8 @@ from maps.tests.test_support_tally import kept as support_kept, recounted as sup
 assert support_kept() == support_recounted() != {}, "the kept support counts"
 from liaison.tests.test_visit_task_tally import counted as visits_kept, recounted as visits_recounted
 assert visits_kept() == visits_recounted() != {}, "the kept visit task counts"
+from talents.tests.test_talent_subtree_tally import kept as subtree_kept, recounted as subtree_recounted
+assert subtree_kept() == subtree_recounted() != {}, "the kept talent counts of subtrees"
 from accounts.models import Organization
 from liaison import reports
 from talents.excel import write_workbook
