@@ -1,7 +1,7 @@
 """Widgets for the pages people open all day."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -21,24 +21,31 @@ class QuickSelect(forms.Select):
 
     Django renders every option by including a template: some 5 ms for the 106 organizations of a city
     (the benchmark at scale 1), on every page with an organization picker, and ten times that for a
-    province. The markup is Django's, without the blank lines.
+    province. Its ``optgroups`` still built a dict of each option's context (1.6 ms for those 106); the
+    choices are read here directly. The markup is Django's, without the blank lines.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = set(self.format_value(value))
+        found = False
+
+        def option(option_value, label) -> str:
+            nonlocal found
+            text = "" if option_value is None else str(option_value)
+            selected = (not found or self.allow_multiple_selected) and text in chosen
+            found = found or selected
+            return f'<option value="{escape(text)}"{" selected" if selected else ""}>{escape(label)}</option>'
+
         parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((o["value"], _attributes(o["attrs"]), o["label"]) for o in options),
-            )
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
-            )
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # a group of options
+                inner = "".join(option(v, sub_label) for v, sub_label in label)
+                parts.append(f'<optgroup label="{escape(option_value)}">{inner}</optgroup>')
+            else:
+                parts.append(option(option_value, label))
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            _attributes(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308  (escaped above)
+            name,
+            _attributes(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(parts)),  # noqa: S308  (each value and label escaped above)
         )
