@@ -1,7 +1,7 @@
 """Widgets for the pages people open all day."""
 
 from django import forms
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -34,13 +34,14 @@ class QuickSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = (not found or self.allow_multiple_selected) and text in chosen
             found = found or selected
-            return f'<option value="{escape(text)}"{" selected" if selected else ""}>{escape(label)}</option>'
+            mark = " selected" if selected else ""
+            return f'<option value="{conditional_escape(text)}"{mark}>{conditional_escape(label)}</option>'
 
         parts = []
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):  # a group of options
                 inner = "".join(option(v, sub_label) for v, sub_label in label)
-                parts.append(f'<optgroup label="{escape(option_value)}">{inner}</optgroup>')
+                parts.append(f'<optgroup label="{conditional_escape(option_value)}">{inner}</optgroup>')
             else:
                 parts.append(option(option_value, label))
         return format_html(
