@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 from e2e.conftest import DESKTOP, PHONE
-from liaison.models import Appeal, ContactLog, Pairing, Term
+from liaison.models import Appeal, ContactLog, Holiday, Pairing, Term, VisitTask
 from talents.models import Talent
 from talents.tests.roster_files import id_number, roster_bytes
 
@@ -174,3 +174,26 @@ def test_phone_login_page_fits(page: Page, live_server):
     page.goto(live_server.url + reverse("accounts:login"))
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_phone_campaign_table_fits(browser, live_server, county_staff, pairing_a):
+    """Staff check a holiday campaign on a phone: every column of the campaigns' table without scrolling."""
+    holiday = Holiday.objects.get(name="全国科技工作者日")  # the longest name the migration seeds
+    due = timezone.localdate()
+    for key, kind, on in [("a", VisitTask.Kind.HOLIDAY, holiday), ("b", VisitTask.Kind.ILLNESS, None)]:
+        VisitTask.objects.create(
+            key=key, kind=kind, pairing=pairing_a, leader=pairing_a.leader, talent=pairing_a.talent, holiday=on,
+            window_start=due, due_date=due,
+        )  # fmt: skip
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_server.url, county_staff.username)
+    page.goto(live_server.url + reverse("liaison:campaign_list"))
+    table = page.locator(".table-responsive").first
+    expect(table).to_contain_text("全国科技工作者日")
+    expect(table).to_contain_text("三必访")
+    expect(table.locator("th", has_text="已超期")).to_be_visible()
+    expect(table.locator("th", has_text="达标率")).to_be_visible()
+    assert table.evaluate("element => element.scrollWidth <= element.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
