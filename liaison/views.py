@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import scoping
 from accounts.decorators import role_required, staff_required
 from accounts.forms import apply_service_errors
+from accounts.links import link_maker
 from accounts.models import AuditEvent, Organization, User
 from accounts.services import audit_record
 from liaison import reports, services, sweeps, workflow
@@ -393,9 +394,12 @@ def compliance(request):
     counted = PairingTally.objects.for_compliance(request.user, root, today, whole_tree) if root else None
     by_organization, scorecards = pairings.compliance_figures(root, counted=counted) if root else ([], [])
     below = in_scope.with_year_stats(today.year, per_row=True).below_minimum(by_organization, COMPLIANCE_LIST_MAX)
+    talent_link = link_maker("talents:talent_detail")
+    rows = below.values(*COMPLIANCE_LIST_FIELDS) if root else []
+    below = [{**row, "talent_url": talent_link(row["talent_id"])} for row in rows]
     context = {
         "form": form, "root": root, "year": today.year, "by_organization": by_organization, "scorecards": scorecards,
-        "below": below.values(*COMPLIANCE_LIST_FIELDS) if root else [],
+        "below": below,
         "below_total": sum(row["below"] for row in by_organization),
     }  # fmt: skip
     return render(request, "liaison/compliance.html", context)

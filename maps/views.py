@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import scoping
 from accounts.decorators import role_required, staff_required
 from accounts.forms import apply_service_errors
+from accounts.links import link_maker
 from accounts.models import Organization
 from maps import services
 from maps.forms import GrowthRecordForm, MapScopeForm, MentorshipForm, SupportRecordForm, TalentNeedForm
@@ -100,9 +101,13 @@ def demand_map(request):
         "gap": [r["gap"] for r in rows[:-1]],
         "series": [_("Needed"), _("Have"), _("Gap")],
     }  # fmt: skip
+    page = ChainedPaginator([(needs, rows[-1]["needs"])], PAGE_SIZE).get_page(request.GET.get("page"))
+    edit_link, delete_link = link_maker("maps:need_edit"), link_maker("maps:need_delete")
+    for need in page:
+        need.edit_url, need.delete_url = edit_link(need.pk), delete_link(need.pk)
     context = {
         "form": form, "root": root, "year": year, "rows": rows, "chart": chart,
-        "page": ChainedPaginator([(needs, rows[-1]["needs"])], PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "query": f"organization={root.pk}&year={year}",
     }  # fmt: skip
     return render(request, "maps/demand_map.html", context)

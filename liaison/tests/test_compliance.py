@@ -62,6 +62,9 @@ def test_below_list_and_scorecards(client, staff_a, fixture, leader_a_record):
     page = response.content.decode()
     assert f"<td>{first_of_year.isoformat()}</td>" in page and "<td>—</td>" in page
     assert "绿水乡" not in page
+    for row in response.context["below"]:  # each talent below the minimum links to its page
+        link = reverse("talents:talent_detail", args=[row["talent_id"]])
+        assert f'<a href="{link}">{row["talent__name"]}</a>' in page
 
 
 def test_township_staff_cannot_pick_another_township(client, staff_a, fixture, township_b):
