@@ -67,6 +67,25 @@ def test_below_list_and_scorecards(client, staff_a, fixture, leader_a_record):
         assert f'<a href="{link}">{row["talent__name"]}</a>' in page
 
 
+def test_a_leader_s_last_contact_is_with_a_pairing_of_the_page(
+    client, staff_a, county_staff, fixture, leader_a_record, talent_b, township_b
+):
+    """Newer contacts of an ended pairing, or of a pairing outside the chosen organization, are not the last."""
+    today = datetime.date.today()
+    ContactLogFactory(pairing=Pairing.objects.get(leader=fixture, end__isnull=False), date=today)
+    elsewhere = PairingFactory(term=Term.objects.get(organization=township_b), leader=leader_a_record, talent=talent_b)
+    ContactLogFactory(pairing=elsewhere, date=today)
+    first_of_year = datetime.date(today.year, 1, 2)
+
+    def last(user):
+        client.force_login(user)
+        return {card["leader_id"]: card["last"] for card in client.get(URL).context["scorecards"]}
+
+    assert last(staff_a) == {leader_a_record.pk: first_of_year, fixture.pk: None}  # 青山镇 only
+    assert last(county_staff)[leader_a_record.pk] == today  # the county sees the pairing of 绿水乡 too
+    assert last(county_staff)[fixture.pk] is None
+
+
 def test_township_staff_cannot_pick_another_township(client, staff_a, fixture, township_b):
     client.force_login(staff_a)
     response = client.get(URL, {"organization": township_b.pk})
