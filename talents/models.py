@@ -283,8 +283,8 @@ class CountedTalents(models.Model):
 class TalentTally(CountedTalents):
     """Active talents of each organization itself, per field and category.
 
-    The report's facts and the growth map count talents from these rows, some thousands for a city
-    instead of its 100,000 talents and their categories. Kept by
+    The report's facts (and the dashboard built on them) count each organization's talents from these
+    rows, some thousands for a city instead of its 100,000 talents and their categories. Kept by
     database triggers on talents and their categories (migration ``0013_talent_tally``).
     """
 
@@ -295,7 +295,7 @@ class TalentTally(CountedTalents):
             models.UniqueConstraint(fields=["organization", "field", "category"], name="talent_tally_unique"),
         ]
         indexes = [
-            # The report's facts and the growth map count a subtree's talents (category 0) from the index alone.
+            # The report's facts count a subtree's talents per organization (category 0) from the index alone.
             models.Index(
                 fields=["category", "organization"],
                 include=["talents"],
